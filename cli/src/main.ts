@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// The `stance` command: composes the packages' entry points; it does no work of its own.
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@stance/shared/config/index';
+import { STANCE_VERSION } from '@stance/shared/version';
+import { registerCommands } from './commands/index.js';
+
+const program = new Command('stance')
+  .description('Stance: real-time Kubernetes Security Posture Management')
+  .version(STANCE_VERSION)
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode === 0 ? 0 : 2);
+  if (err instanceof ConfigError) {
+    process.stderr.write(`stance: ${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}

@@ -1,0 +1,3 @@
+import type { Control } from '../../engine/types.js';
+
+export const networkControls: Control[] = [];

@@ -1,0 +1,1 @@
+export const STANCE_VERSION = '0.1.0';
