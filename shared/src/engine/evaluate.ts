@@ -1,7 +1,7 @@
 // Full evaluation of a set of objects as one cluster: what `stance scan` runs, and the
 // reference the incremental engine is tested against.
 import { identityOf, refOf, type KubeObject } from '../model/object.js';
-import type { CheckContext, ClusterView, Control, EngineConfig, Outcome, Violation } from './types.js';
+import type { CheckContext, CheckResult, ClusterView, Control, EngineConfig, Outcome } from './types.js';
 
 export function memoryView(objects: readonly KubeObject[]): ClusterView {
   const byKind = new Map<string, KubeObject[]>();
@@ -17,9 +17,10 @@ export function memoryView(objects: readonly KubeObject[]): ClusterView {
   };
 }
 
-export function outcomeOf(control: Control, subject: KubeObject, violations: Violation[] | null): Outcome {
+export function outcomeOf(control: Control, subject: KubeObject, violations: CheckResult): Outcome {
   const base = { controlId: control.id, subject: refOf(subject), subjectKey: identityOf(subject) };
   if (violations === null) return { ...base, status: 'not-applicable', severity: control.severity };
+  if (!Array.isArray(violations)) return { ...base, status: 'no-data', severity: control.severity, message: violations.noData };
   if (violations.length === 0) return { ...base, status: 'pass', severity: control.severity };
   const order = ['critical', 'high', 'medium', 'low'] as const;
   const severity = violations

@@ -79,14 +79,24 @@ export interface CheckContext {
   view: ClusterView;
 }
 
+/** A check that cannot be evaluated for lack of facts says so; it never passes silently. */
+export interface NoData {
+  noData: string;
+}
+
+export type CheckResult = Violation[] | null | NoData;
+
 export interface Control extends ControlMeta {
   /** Kinds a relation check reads through `ctx.view`; absent for object checks. */
   reads?: readonly string[];
-  /** Violations (empty: pass) or null when the control does not apply to this subject. */
-  check(subject: KubeObject, ctx: CheckContext): Violation[] | null;
+  /**
+   * Violations (empty: pass), null when the control does not apply to this subject, or
+   * NoData when the facts needed are missing.
+   */
+  check(subject: KubeObject, ctx: CheckContext): CheckResult;
 }
 
-export type OutcomeStatus = 'pass' | 'fail' | 'not-applicable' | 'exempt';
+export type OutcomeStatus = 'pass' | 'fail' | 'not-applicable' | 'no-data' | 'exempt';
 
 /** The result of one control on one subject. */
 export interface Outcome {
@@ -96,7 +106,7 @@ export interface Outcome {
   subjectKey: string;
   status: OutcomeStatus;
   severity: Severity;
-  /** Present when status is fail (merged from all violations) or exempt (the reason). */
+  /** Present when status is fail (merged from all violations), no-data or exempt (the reason). */
   message?: string;
   evidence?: string[];
   patch?: SuggestedPatch;
