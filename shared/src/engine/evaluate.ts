@@ -1,19 +1,35 @@
 // Full evaluation of a set of objects as one cluster: what `stance scan` runs, and the
-// reference the incremental engine is tested against.
+// reference the incremental engine is tested against. Both share `outcomesFor`, so a
+// subject's outcomes are computed the same way in either.
 import { identityOf, refOf, type KubeObject } from '../model/object.js';
-import type { CheckContext, CheckResult, ClusterView, Control, EngineConfig, Outcome } from './types.js';
+import { defaultExemptionFor } from './default-exemptions.js';
+import { GuardedView, type ReadSink } from './guarded-view.js';
+import type { CheckResult, ClusterView, Control, EngineConfig, ExemptionFor, Outcome } from './types.js';
 
+/**
+ * A ClusterView over objects in memory. Lists are built once and shared between calls:
+ * checks must treat them as read-only (they may memoise on their identity).
+ */
 export function memoryView(objects: readonly KubeObject[]): ClusterView {
   const byKind = new Map<string, KubeObject[]>();
+  const byKindNs = new Map<string, KubeObject[]>();
+  const byName = new Map<string, KubeObject>();
+  const push = (map: Map<string, KubeObject[]>, key: string, o: KubeObject) => {
+    const list = map.get(key);
+    if (list) list.push(o);
+    else map.set(key, [o]);
+  };
   for (const o of objects) {
-    const list = byKind.get(o.kind) ?? [];
-    list.push(o);
-    byKind.set(o.kind, list);
+    const ns = o.metadata.namespace ?? '';
+    push(byKind, o.kind, o);
+    push(byKindNs, `${o.kind}\u0001${ns}`, o);
+    byName.set(`${o.kind}\u0001${ns}\u0001${o.metadata.name ?? ''}`, o);
   }
+  const empty: KubeObject[] = [];
   return {
-    get: (kind, namespace, name) =>
-      byKind.get(kind)?.find((o) => o.metadata.name === name && (o.metadata.namespace ?? undefined) === (namespace ?? undefined)),
-    list: (kind, namespace) => (byKind.get(kind) ?? []).filter((o) => namespace === undefined || o.metadata.namespace === namespace),
+    get: (kind, namespace, name) => byName.get(`${kind}\u0001${namespace ?? ''}\u0001${name}`),
+    list: (kind, namespace) =>
+      (namespace === undefined ? byKind.get(kind) : byKindNs.get(`${kind}\u0001${namespace}`)) ?? empty,
   };
 }
 
@@ -38,15 +54,69 @@ export function outcomeOf(control: Control, subject: KubeObject, violations: Che
   return outcome;
 }
 
-/** Evaluates every control on every subject of its kinds. */
-export function evaluateAll(objects: readonly KubeObject[], controls: readonly Control[], config: EngineConfig = {}): Outcome[] {
-  const ctx: CheckContext = { config, view: memoryView(objects) };
+/**
+ * Runs `controls` (already those for the subject's kind) on one subject. An exempt
+ * subject is not checked at all (so it records no reads): its outcome is `exempt` with
+ * the reason, and it is left out of the posture score.
+ */
+export function outcomesFor(
+  subject: KubeObject,
+  controls: readonly Control[],
+  config: EngineConfig,
+  view: GuardedView,
+  exemptionFor: ExemptionFor | undefined,
+  sink?: ReadSink,
+): Outcome[] {
   const out: Outcome[] = [];
+  const ctx = { config, view };
   for (const control of controls) {
-    for (const subject of objects) {
-      if (!control.kinds.includes(subject.kind)) continue;
-      out.push(outcomeOf(control, subject, control.check(subject, ctx)));
+    const reason = exemptionFor?.(control.id, subject);
+    if (reason !== undefined) {
+      out.push({
+        controlId: control.id,
+        subject: refOf(subject),
+        subjectKey: identityOf(subject),
+        status: 'exempt',
+        severity: control.severity,
+        message: reason,
+      });
+      continue;
     }
+    view.begin(control, sink);
+    out.push(outcomeOf(control, subject, control.check(subject, ctx)));
+  }
+  return out;
+}
+
+/** Controls grouped by the kinds they evaluate, in catalog order. */
+export function controlsByKind(controls: readonly Control[]): Map<string, Control[]> {
+  const map = new Map<string, Control[]>();
+  for (const control of controls) {
+    for (const kind of control.kinds) {
+      const list = map.get(kind);
+      if (list) list.push(control);
+      else map.set(kind, [control]);
+    }
+  }
+  return map;
+}
+
+/**
+ * Evaluates every control on every subject of its kinds. `exemptionFor` defaults to the
+ * built-in exemptions (off when `config.systemExemptions` is false).
+ */
+export function evaluateAll(
+  objects: readonly KubeObject[],
+  controls: readonly Control[],
+  config: EngineConfig = {},
+  exemptionFor: ExemptionFor | undefined = defaultExemptionFor(config),
+): Outcome[] {
+  const view = new GuardedView(memoryView(objects));
+  const byKind = controlsByKind(controls);
+  const out: Outcome[] = [];
+  for (const subject of objects) {
+    const forKind = byKind.get(subject.kind);
+    if (forKind) out.push(...outcomesFor(subject, forKind, config, view, exemptionFor));
   }
   return out;
 }

@@ -1,2 +1,7 @@
 export * from './types.js';
+export * from './errors.js';
 export * from './evaluate.js';
+export * from './incremental.js';
+export * from './exemption-rules.js';
+export * from './default-exemptions.js';
+export { GuardedView } from './guarded-view.js';

@@ -111,3 +111,9 @@ export interface Outcome {
   evidence?: string[];
   patch?: SuggestedPatch;
 }
+
+/**
+ * Built-in or user exemption for one control on one subject: a reason turns a failing
+ * (or no-data) outcome into `exempt`; undefined leaves it alone.
+ */
+export type ExemptionFor = (controlId: string, subject: KubeObject) => string | undefined;

@@ -1,3 +1,4 @@
 import type { Control } from '../../engine/types.js';
+import { sensitiveConfigMap } from './sensitive-configmap.js';
 
-export const configControls: Control[] = [];
+export const configControls: Control[] = [sensitiveConfigMap];

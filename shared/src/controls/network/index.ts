@@ -1,3 +1,8 @@
 import type { Control } from '../../engine/types.js';
+import { exposedService } from './exposed-service.js';
+import { ingressNoTls } from './ingress-no-tls.js';
+import { namespaceNoNetworkPolicy } from './namespace-no-networkpolicy.js';
+import { podNotIsolated } from './pod-not-isolated.js';
 
-export const networkControls: Control[] = [];
+export const networkControls: Control[] = [namespaceNoNetworkPolicy, podNotIsolated, exposedService, ingressNoTls];
+export { networkExemptions } from './exemptions.js';

@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { stopOnSignal } from '../lifecycle.js';
+
+export function register(program: Command): void {
+  program
+    .command('collector')
+    .description('Run the collector: gRPC ingest from agents, SQLite state, controls, HTTP API and dashboard')
+    .option('--data <dir>', 'data directory for the SQLite file (STANCE_DATA_DIR, default ./data)')
+    .option('--http-host <host>', 'HTTP listen address (STANCE_HTTP_HOST, default 127.0.0.1)')
+    .option('--http-port <port>', 'HTTP port (STANCE_HTTP_PORT, default 7070)')
+    .option('--grpc-host <host>', 'gRPC listen address (STANCE_GRPC_HOST, default 127.0.0.1)')
+    .option('--grpc-port <port>', 'gRPC port (STANCE_GRPC_PORT, default 7071)')
+    .option('--tokens-file <file>', 'YAML/JSON file of agent tokens: tokens: [{cluster, token}] (STANCE_AGENT_TOKENS_FILE; or STANCE_AGENT_TOKENS=name=token,...)')
+    .option('--tls-cert <file>', 'server certificate (STANCE_TLS_CERT)')
+    .option('--tls-key <file>', 'server private key (STANCE_TLS_KEY)')
+    .option('--tls-client-ca <file>', 'require client certificates signed by this CA (mTLS; STANCE_TLS_CLIENT_CA)')
+    .option('--insecure', 'accept plain-text gRPC on a non-loopback address')
+    .option('--max-object-bytes <n>', 'largest object accepted from an agent (STANCE_MAX_OBJECT_BYTES, default 2097152)')
+    .option('--heartbeat-interval <duration>', 'heartbeat interval asked of agents (STANCE_HEARTBEAT_INTERVAL, default 5s)')
+    .action(async (flags) => {
+      const { Collector, loadCollectorConfig } = await import('@stance/collector');
+      const collector = new Collector(loadCollectorConfig(flags));
+      stopOnSignal(collector, 'collector');
+      await collector.start();
+    });
+}

@@ -1,0 +1,91 @@
+// Composes the collector: store → ingest pipeline → gRPC endpoint, and the HTTP API.
+// It holds no logic of its own beyond start-up order and graceful shutdown.
+import { serve, type ServerType } from '@hono/node-server';
+import { createLogger, type Logger } from '@stance/shared/log/index';
+import type { CollectorConfig } from './config.js';
+import { createHttpApp } from './http/app.js';
+import { AgentAuthenticator } from './ingest/auth.js';
+import { AgentGrpcServer } from './ingest/grpc-server.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { AgentStore } from './store/agents.js';
+import { openDatabase, type Db } from './store/database.js';
+import { ResourceStore } from './store/resources.js';
+
+export class Collector {
+  readonly log: Logger;
+  readonly db: Db;
+  readonly resources: ResourceStore;
+  readonly agents: AgentStore;
+  readonly pipeline: IngestPipeline;
+  private readonly grpc: AgentGrpcServer;
+  private http: ServerType | undefined;
+  private ready = false;
+  httpPort = 0;
+
+  constructor(readonly config: CollectorConfig) {
+    this.log = createLogger('collector');
+    this.db = openDatabase(config.dbFile);
+    this.resources = new ResourceStore(this.db);
+    this.agents = new AgentStore(this.db);
+    this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest') });
+    const auth = new AgentAuthenticator(config.tokens, config.allowAnonymous);
+    this.grpc = new AgentGrpcServer(
+      {
+        host: config.grpc.host,
+        port: config.grpc.port,
+        ...(config.grpc.tls ? { tls: config.grpc.tls } : {}),
+        maxObjectBytes: config.maxObjectBytes,
+        maxReceiveBytes: config.maxObjectBytes * 2 + 64 * 1024,
+        heartbeatIntervalMs: config.heartbeatIntervalMs,
+        highWatermark: 20_000,
+      },
+      { pipeline: this.pipeline, agents: this.agents, auth, log: createLogger('grpc') },
+    );
+    if (config.allowAnonymous) this.log.warn('no agent tokens configured: accepting anonymous agents on loopback only');
+  }
+
+  get grpcPort(): number {
+    return this.grpc.port;
+  }
+
+  async start(): Promise<void> {
+    await this.grpc.start();
+    const app = createHttpApp({
+      agents: this.agents,
+      resources: this.resources,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+      ready: () => this.ready,
+      log: createLogger('http'),
+    });
+    this.httpPort = await new Promise<number>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, hostname: this.config.http.host, port: this.config.http.port }, (info) => resolve(info.port));
+      server.once('error', reject);
+      this.http = server;
+    });
+    this.ready = true;
+    this.log.info(
+      {
+        http: `http://${hostForUrl(this.config.http.host)}:${this.httpPort}`,
+        grpc: `${hostForUrl(this.config.grpc.host)}:${this.grpcPort}`,
+        tls: Boolean(this.config.grpc.tls),
+        mtls: Boolean(this.config.grpc.tls?.clientCa),
+        db: this.config.dbFile,
+      },
+      'collector listening',
+    );
+  }
+
+  /** Graceful: stop taking streams, commit what is queued, close the database. */
+  async stop(): Promise<void> {
+    this.ready = false;
+    await this.grpc.stop();
+    await this.pipeline.idle();
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    this.db.close();
+    this.log.info('collector stopped');
+  }
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,85 @@
+// Collector settings: flags win over STANCE_* variables, which win over defaults.
+// Everything is validated before anything starts.
+import { join } from 'node:path';
+import { ConfigError, parseDurationMs, parseIntSetting, parsePort, pick } from '@stance/shared/config/index';
+import { parseTokenList, readTokensFile, type TokenGrant } from './ingest/auth.js';
+import type { TlsFiles } from './ingest/grpc-server.js';
+
+export interface CollectorFlags {
+  data?: string;
+  httpHost?: string;
+  httpPort?: string;
+  grpcHost?: string;
+  grpcPort?: string;
+  tokensFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsClientCa?: string;
+  insecure?: boolean;
+  maxObjectBytes?: string;
+  heartbeatInterval?: string;
+}
+
+export interface CollectorConfig {
+  dataDir: string;
+  dbFile: string;
+  http: { host: string; port: number };
+  grpc: { host: string; port: number; tls?: TlsFiles };
+  tokens: TokenGrant[];
+  allowAnonymous: boolean;
+  maxObjectBytes: number;
+  heartbeatIntervalMs: number;
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
+  const dataDir = pick(flags.data, env.STANCE_DATA_DIR) ?? './data';
+  const httpHost = pick(flags.httpHost, env.STANCE_HTTP_HOST) ?? '127.0.0.1';
+  const grpcHost = pick(flags.grpcHost, env.STANCE_GRPC_HOST) ?? '127.0.0.1';
+  const httpPort = parsePort('HTTP port (--http-port / STANCE_HTTP_PORT)', pick(flags.httpPort, env.STANCE_HTTP_PORT) ?? '7070');
+  const grpcPort = parsePort('gRPC port (--grpc-port / STANCE_GRPC_PORT)', pick(flags.grpcPort, env.STANCE_GRPC_PORT) ?? '7071');
+
+  const tokens: TokenGrant[] = [];
+  const tokensFile = pick(flags.tokensFile, env.STANCE_AGENT_TOKENS_FILE);
+  if (tokensFile) tokens.push(...readTokensFile(tokensFile));
+  if (env.STANCE_AGENT_TOKENS) tokens.push(...parseTokenList(env.STANCE_AGENT_TOKENS));
+
+  const cert = pick(flags.tlsCert, env.STANCE_TLS_CERT);
+  const key = pick(flags.tlsKey, env.STANCE_TLS_KEY);
+  const clientCa = pick(flags.tlsClientCa, env.STANCE_TLS_CLIENT_CA);
+  if (Boolean(cert) !== Boolean(key)) throw new ConfigError('TLS (--tls-cert / --tls-key)', 'give both the certificate and the key');
+  if (clientCa && !cert) throw new ConfigError('--tls-client-ca', 'mTLS needs --tls-cert and --tls-key too');
+  const tls: TlsFiles | undefined = cert && key ? { cert, key, ...(clientCa ? { clientCa } : {}) } : undefined;
+
+  const loopback = isLoopback(grpcHost);
+  const insecure = flags.insecure ?? env.STANCE_INSECURE === 'true';
+  if (!tls && !loopback && !insecure) {
+    throw new ConfigError('gRPC listener', `${grpcHost} is not loopback: give --tls-cert/--tls-key (or --insecure to accept plain text)`);
+  }
+  if (tokens.length === 0 && !clientCa && !loopback) {
+    throw new ConfigError('agent authentication', 'no agent tokens (--tokens-file / STANCE_AGENT_TOKENS) and no --tls-client-ca');
+  }
+
+  return {
+    dataDir,
+    dbFile: join(dataDir, 'stance.sqlite'),
+    http: { host: httpHost, port: httpPort },
+    grpc: { host: grpcHost, port: grpcPort, ...(tls ? { tls } : {}) },
+    tokens,
+    // Only a loopback collector with no credentials configured accepts anonymous agents.
+    allowAnonymous: tokens.length === 0 && !clientCa && loopback,
+    maxObjectBytes: parseIntSetting(
+      'max object size (--max-object-bytes / STANCE_MAX_OBJECT_BYTES)',
+      pick(flags.maxObjectBytes, env.STANCE_MAX_OBJECT_BYTES) ?? String(2 * 1024 * 1024),
+      1024,
+      64 * 1024 * 1024,
+    ),
+    heartbeatIntervalMs: parseDurationMs(
+      'heartbeat interval (--heartbeat-interval / STANCE_HEARTBEAT_INTERVAL)',
+      pick(flags.heartbeatInterval, env.STANCE_HEARTBEAT_INTERVAL) ?? '5s',
+    ),
+  };
+}

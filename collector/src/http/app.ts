@@ -1,0 +1,32 @@
+// Composes the collector's HTTP API; each capability registers its own routes.
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from '@stance/shared/log/index';
+import { STANCE_VERSION } from '@stance/shared/version';
+import type { AgentStore } from '../store/agents.js';
+import type { ResourceStore } from '../store/resources.js';
+import { apiError } from './errors.js';
+import { clusterRoutes } from './routes/clusters.js';
+import { healthRoutes, type HealthDeps } from './routes/health.js';
+import { resourceRoutes } from './routes/resources.js';
+import { createApi } from './validation.js';
+
+export interface ApiDeps extends HealthDeps {
+  agents: AgentStore;
+  resources: ResourceStore;
+  heartbeatIntervalMs: number;
+  log: Logger;
+}
+
+export function createHttpApp(deps: ApiDeps): OpenAPIHono {
+  const app = createApi();
+  healthRoutes(app, deps);
+  clusterRoutes(app, deps);
+  resourceRoutes(app, deps);
+  app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
+  app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => {
+    deps.log.error({ err, path: c.req.path }, 'request failed');
+    return apiError(c, 500, 'internal', 'internal error');
+  });
+  return app;
+}

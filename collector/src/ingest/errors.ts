@@ -1,0 +1,19 @@
+/** A message the collector rejects; the stream stays open and the rest is kept. */
+export class IngestError extends Error {
+  constructor(
+    readonly code: 'INVALID_MESSAGE' | 'INVALID_OBJECT' | 'OBJECT_TOO_LARGE' | 'OUT_OF_ORDER' | 'NO_HELLO',
+    message: string,
+    readonly seq = 0,
+  ) {
+    super(message);
+    this.name = 'IngestError';
+  }
+}
+
+/** The agent could not be authenticated: the stream ends with UNAUTHENTICATED. */
+export class AuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuthError';
+  }
+}

@@ -1,0 +1,82 @@
+// The collector's gRPC endpoint: TLS unless both ends are loopback, keepalive, and one
+// AgentSession per stream.
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
+import { AgentServiceService } from '@stance/proto';
+import type { Logger } from '@stance/shared/log/index';
+import { AgentSession, type SessionOptions } from './agent-session.js';
+import type { AgentAuthenticator } from './auth.js';
+import type { IngestPipeline } from './pipeline.js';
+import type { AgentStore } from '../store/agents.js';
+
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  /** When set, client certificates are required and verified against it (mTLS). */
+  clientCa?: string;
+}
+
+export interface GrpcServerOptions extends SessionOptions {
+  host: string;
+  port: number;
+  tls?: TlsFiles;
+  maxReceiveBytes: number;
+}
+
+export class AgentGrpcServer {
+  private readonly server: Server;
+  private readonly sessions = new Set<AgentSession>();
+  port = 0;
+
+  constructor(
+    private readonly opts: GrpcServerOptions,
+    private readonly deps: { pipeline: IngestPipeline; agents: AgentStore; auth: AgentAuthenticator; log: Logger },
+  ) {
+    this.server = new Server({
+      'grpc.max_receive_message_length': opts.maxReceiveBytes,
+      'grpc.keepalive_time_ms': 20_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    });
+    this.server.addService(AgentServiceService, {
+      connect: (call: ConstructorParameters<typeof AgentSession>[0]) => {
+        const s = new AgentSession(call, deps, opts, (closed) => this.sessions.delete(closed));
+        this.sessions.add(s);
+      },
+    });
+  }
+
+  get connectedSessions(): number {
+    return this.sessions.size;
+  }
+
+  async start(): Promise<void> {
+    const creds = this.opts.tls
+      ? ServerCredentials.createSsl(
+          this.opts.tls.clientCa ? readFileSync(this.opts.tls.clientCa) : null,
+          [{ cert_chain: readFileSync(this.opts.tls.cert), private_key: readFileSync(this.opts.tls.key) }],
+          Boolean(this.opts.tls.clientCa),
+        )
+      : ServerCredentials.createInsecure();
+    const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
+    this.port = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(`${host}:${this.opts.port}`, creds, (err, port) => (err ? reject(err) : resolve(port))),
+    );
+  }
+
+  /** Stops accepting streams; open ones end so agents reconnect elsewhere or later. */
+  async stop(): Promise<void> {
+    for (const s of [...this.sessions]) s.end('collector shutting down');
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 3000);
+      this.server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,169 @@
+// The single writer: messages from every agent stream are applied in batched SQLite
+// transactions, and each stream is acknowledged only after its messages are committed.
+import type { Logger } from '@stance/shared/log/index';
+import type { KubeObject } from '@stance/shared/model/index';
+import type { Db } from '../store/database.js';
+import type { AgentStore } from '../store/agents.js';
+import type { ResourceInput, ResourceStore } from '../store/resources.js';
+import { IngestError } from './errors.js';
+
+export type IngestOp =
+  | { type: 'snapshot-begin'; snapshotId: string; kinds: string[] }
+  | { type: 'snapshot-end'; snapshotId: string }
+  | { type: 'upsert'; resource: ResourceInput }
+  | { type: 'delete'; uid: string }
+  /** A message that failed validation: committed as consumed, reported, nothing stored. */
+  | { type: 'rejected'; error: IngestError };
+
+export type StateChange =
+  | { type: 'upsert'; object: KubeObject; previous?: KubeObject }
+  | { type: 'delete'; object: KubeObject };
+
+/**
+ * Called inside the ingest transaction for every real change, so that derived state
+ * (findings) commits atomically with the objects it was derived from.
+ */
+export type ChangeListener = (clusterId: string, change: StateChange, now: number) => void;
+
+export interface IngestSession {
+  readonly clusterId: string;
+  readonly agentId: string;
+  ack(seq: number): void;
+  reject(error: IngestError): void;
+}
+
+interface Item {
+  session: IngestSession;
+  seq: number;
+  op: IngestOp;
+}
+
+export interface PipelineOptions {
+  maxBatch: number;
+  log: Logger;
+}
+
+export class IngestPipeline {
+  private queue: Item[] = [];
+  private scheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  private readonly listeners: ChangeListener[] = [];
+  private readonly applyBatch: (items: Item[], now: number) => IngestError[];
+  /** Totals since start, for metrics and benchmarks. */
+  readonly stats = { batches: 0, messages: 0, rejected: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly resources: ResourceStore,
+    private readonly agents: AgentStore,
+    private readonly opts: PipelineOptions,
+  ) {
+    // Each item runs in a savepoint: an unexpected failure of one rolls back only it.
+    const applyOne = db.transaction((clusterId: string, op: IngestOp, now: number) => this.applyOp(clusterId, op, now));
+    this.applyBatch = db.transaction((items: Item[], now: number) => {
+      const rejected: IngestError[] = [];
+      const maxSeq = new Map<IngestSession, number>();
+      for (const item of items) {
+        try {
+          applyOne(item.session.clusterId, item.op, now);
+        } catch (err) {
+          const e = err instanceof IngestError ? err : new IngestError('INVALID_MESSAGE', (err as Error).message, item.seq);
+          if (!(err instanceof IngestError)) this.opts.log.error({ err, seq: item.seq, agent: item.session.agentId }, 'message failed to apply');
+          rejected.push(Object.assign(e, { session: item.session }));
+        }
+        if (item.seq > (maxSeq.get(item.session) ?? 0)) maxSeq.set(item.session, item.seq);
+      }
+      for (const [s, seq] of maxSeq) this.agents.commitSeq(s.clusterId, s.agentId, seq);
+      return rejected;
+    });
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  get depth(): number {
+    return this.queue.length;
+  }
+
+  enqueue(session: IngestSession, seq: number, op: IngestOp): void {
+    this.queue.push({ session, seq, op });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Resolves when everything enqueued so far is committed (graceful shutdown). */
+  idle(): Promise<void> {
+    if (this.queue.length === 0 && !this.scheduled) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const items = this.queue.splice(0, this.opts.maxBatch);
+    if (items.length > 0) this.commit(items);
+    if (this.queue.length > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    } else {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private commit(items: Item[]): void {
+    let rejected: IngestError[];
+    try {
+      rejected = this.applyBatch(items, Date.now());
+    } catch (err) {
+      // The database itself failed (disk full, I/O error): nothing is acknowledged, so the
+      // agents keep their buffers and replay after reconnecting.
+      this.opts.log.error({ err, messages: items.length }, 'ingest transaction failed; not acknowledging');
+      throw err;
+    }
+    this.stats.batches += 1;
+    this.stats.messages += items.length;
+    this.stats.rejected += rejected.length;
+    const acks = new Map<IngestSession, number>();
+    for (const item of items) if (item.seq > (acks.get(item.session) ?? 0)) acks.set(item.session, item.seq);
+    for (const e of rejected) (e as IngestError & { session: IngestSession }).session.reject(e);
+    for (const [s, seq] of acks) s.ack(seq);
+  }
+
+  private applyOp(clusterId: string, op: IngestOp, now: number): void {
+    switch (op.type) {
+      case 'rejected':
+        throw op.error;
+      case 'snapshot-begin':
+        this.resources.beginSnapshot(clusterId, op.snapshotId, op.kinds, now);
+        return;
+      case 'snapshot-end':
+        for (const object of this.resources.endSnapshot(clusterId, op.snapshotId)) this.emit(clusterId, { type: 'delete', object }, now);
+        return;
+      case 'upsert': {
+        const r = this.resources.upsert(clusterId, op.resource, now);
+        if (r.change === 'created') this.emit(clusterId, { type: 'upsert', object: r.object }, now);
+        else if (r.change === 'updated') this.emit(clusterId, { type: 'upsert', object: r.object, previous: r.previous }, now);
+        return;
+      }
+      case 'delete': {
+        const object = this.resources.delete(clusterId, op.uid);
+        if (object) this.emit(clusterId, { type: 'delete', object }, now);
+        return;
+      }
+    }
+  }
+
+  private emit(clusterId: string, change: StateChange, now: number): void {
+    for (const l of this.listeners) {
+      try {
+        l(clusterId, change, now);
+      } catch (err) {
+        // Derived state must never cost the object itself: keep the change, log the fault.
+        const o = change.object.metadata;
+        this.opts.log.error({ err, clusterId, kind: change.object.kind, namespace: o.namespace, name: o.name }, 'change listener failed');
+      }
+    }
+  }
+}

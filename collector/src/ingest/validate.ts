@@ -1,0 +1,81 @@
+// Turns protocol messages into store inputs, rejecting what would corrupt the state.
+import { DeltaType, type Delta, type NodeFacts } from '@stance/proto';
+import { isKubeObject, type KubeObject } from '@stance/shared/model/index';
+import type { ResourceInput } from '../store/resources.js';
+import { IngestError } from './errors.js';
+
+export type ValidDelta =
+  | { op: 'upsert'; resource: ResourceInput }
+  | { op: 'delete'; uid: string };
+
+export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): ValidDelta {
+  if (!d.uid) throw new IngestError('INVALID_MESSAGE', 'delta without uid', seq);
+  if (!d.kind || !d.apiVersion) throw new IngestError('INVALID_MESSAGE', `delta ${d.uid} without kind or apiVersion`, seq);
+  if (d.type === DeltaType.DELTA_TYPE_DELETED) return { op: 'delete', uid: d.uid };
+  if (d.type !== DeltaType.DELTA_TYPE_ADDED && d.type !== DeltaType.DELTA_TYPE_MODIFIED && d.type !== DeltaType.DELTA_TYPE_SYNC) {
+    throw new IngestError('INVALID_MESSAGE', `delta ${d.uid} has unknown type ${d.type}`, seq);
+  }
+  const what = `${d.kind} ${d.namespace ? `${d.namespace}/` : ''}${d.name}`;
+  if (d.object.length > maxObjectBytes) {
+    throw new IngestError('OBJECT_TOO_LARGE', `${what} is ${d.object.length} bytes, over the limit of ${maxObjectBytes}`, seq);
+  }
+  const json = Buffer.from(d.object.buffer, d.object.byteOffset, d.object.byteLength).toString('utf8');
+  let obj: unknown;
+  try {
+    obj = JSON.parse(json);
+  } catch (err) {
+    throw new IngestError('INVALID_OBJECT', `${what}: object is not JSON (${(err as Error).message})`, seq);
+  }
+  if (!isKubeObject(obj)) throw new IngestError('INVALID_OBJECT', `${what}: not a Kubernetes object`, seq);
+  const o = obj as KubeObject;
+  if (o.kind !== d.kind || o.metadata.uid !== d.uid || (o.metadata.name ?? '') !== d.name) {
+    throw new IngestError('INVALID_OBJECT', `${what}: object does not match the delta's kind/name/uid`, seq);
+  }
+  if (o.kind === 'Secret' && ('data' in o || 'stringData' in o)) {
+    // Defence in depth: the agent strips these; never store them even if one slips through.
+    delete o.data;
+    delete o.stringData;
+  }
+  return {
+    op: 'upsert',
+    resource: {
+      apiVersion: d.apiVersion,
+      kind: d.kind,
+      namespace: d.namespace,
+      name: d.name,
+      uid: d.uid,
+      resourceVersion: d.resourceVersion,
+      json: o.kind === 'Secret' ? JSON.stringify(o) : json,
+    },
+  };
+}
+
+export const NODE_FACTS_API_VERSION = 'stance.dev/v1alpha1';
+
+/** Node facts are stored as one synthetic object per node and evaluated like any other. */
+export function validateNodeFacts(f: NodeFacts, seq: number, maxObjectBytes: number): ResourceInput {
+  if (!f.nodeName) throw new IngestError('INVALID_MESSAGE', 'node facts without node name', seq);
+  if (f.facts.length > maxObjectBytes) throw new IngestError('OBJECT_TOO_LARGE', `node facts of ${f.nodeName} are too large`, seq);
+  let facts: unknown;
+  try {
+    facts = JSON.parse(Buffer.from(f.facts).toString('utf8'));
+  } catch (err) {
+    throw new IngestError('INVALID_OBJECT', `node facts of ${f.nodeName} are not JSON (${(err as Error).message})`, seq);
+  }
+  const uid = `nodefacts-${f.nodeName}`;
+  const object: KubeObject = {
+    apiVersion: NODE_FACTS_API_VERSION,
+    kind: 'NodeFacts',
+    metadata: { name: f.nodeName, uid, resourceVersion: f.contentHash },
+    facts,
+  };
+  return {
+    apiVersion: NODE_FACTS_API_VERSION,
+    kind: 'NodeFacts',
+    namespace: '',
+    name: f.nodeName,
+    uid,
+    resourceVersion: f.contentHash,
+    json: JSON.stringify(object),
+  };
+}

@@ -1,0 +1,222 @@
+// Current cluster state: one row per object, idempotent by (cluster, uid, resourceVersion),
+// with snapshot marking so that a full listing deletes what it no longer holds.
+import { createHash } from 'node:crypto';
+import type { KubeObject } from '@stance/shared/model/index';
+import type { Db } from './database.js';
+
+export interface ResourceInput {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  resourceVersion: string;
+  /** The object as JSON text, already stripped by the agent. */
+  json: string;
+}
+
+export interface StoredResource {
+  clusterId: string;
+  uid: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  resourceVersion: string;
+  contentHash: string;
+  firstSeen: number;
+  lastSeen: number;
+  object: KubeObject;
+}
+
+interface Row {
+  cluster_id: string;
+  uid: string;
+  api_version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  resource_version: string;
+  content_hash: string;
+  object: string;
+  first_seen: number;
+  last_seen: number;
+}
+
+export type UpsertResult =
+  | { change: 'unchanged' }
+  | { change: 'created'; object: KubeObject }
+  | { change: 'updated'; object: KubeObject; previous: KubeObject };
+
+export interface ResourceQuery {
+  cluster?: string;
+  kind?: string;
+  namespace?: string;
+  limit: number;
+  /** Opaque keyset cursor from the previous page. */
+  cursor?: string;
+}
+
+export class InvalidCursorError extends Error {
+  constructor(readonly cursor: string) {
+    super(`invalid cursor "${cursor}"`);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+export function encodeCursor(values: readonly string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): string[] {
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && v.length === arity && v.every((x) => typeof x === 'string')) return v;
+  } catch {
+    // fall through
+  }
+  throw new InvalidCursorError(cursor);
+}
+
+const toStored = (r: Row): StoredResource => ({
+  clusterId: r.cluster_id,
+  uid: r.uid,
+  apiVersion: r.api_version,
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name,
+  resourceVersion: r.resource_version,
+  contentHash: r.content_hash,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+  object: JSON.parse(r.object) as KubeObject,
+});
+
+export class ResourceStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      current: db.prepare<[string, string], { resource_version: string; object: string }>(
+        'SELECT resource_version, object FROM resources WHERE cluster_id = ? AND uid = ?',
+      ),
+      activeSnapshot: db.prepare<[string, string], { snapshot_id: string }>(
+        'SELECT snapshot_id FROM snapshots WHERE cluster_id = ? AND kind_key = ?',
+      ),
+      touch: db.prepare('UPDATE resources SET last_seen = ?, snapshot_id = coalesce(?, snapshot_id) WHERE cluster_id = ? AND uid = ?'),
+      insert: db.prepare(
+        `INSERT INTO resources (cluster_id, uid, api_version, kind, namespace, name, resource_version, content_hash, object, first_seen, last_seen, snapshot_id)
+         VALUES (@cluster, @uid, @apiVersion, @kind, @namespace, @name, @resourceVersion, @hash, @json, @now, @now, @snapshot)`,
+      ),
+      update: db.prepare(
+        `UPDATE resources SET api_version = @apiVersion, kind = @kind, namespace = @namespace, name = @name,
+           resource_version = @resourceVersion, content_hash = @hash, object = @json, last_seen = @now,
+           snapshot_id = coalesce(@snapshot, snapshot_id)
+         WHERE cluster_id = @cluster AND uid = @uid`,
+      ),
+      delete: db.prepare<[string, string], { object: string }>('DELETE FROM resources WHERE cluster_id = ? AND uid = ? RETURNING object'),
+      beginSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (cluster_id, kind_key, snapshot_id, started_at) VALUES (?, ?, ?, ?)'),
+      snapshotKinds: db.prepare<[string, string], { kind_key: string }>('SELECT kind_key FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?'),
+      endSnapshot: db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?'),
+      sweep: db.prepare<[string, string, string, string], { object: string }>(
+        `DELETE FROM resources WHERE cluster_id = ? AND api_version = ? AND kind = ? AND (snapshot_id IS NULL OR snapshot_id != ?)
+         RETURNING object`,
+      ),
+      get: db.prepare<[string, string, string, string], { object: string }>(
+        'SELECT object FROM resources WHERE cluster_id = ? AND kind = ? AND namespace = ? AND name = ?',
+      ),
+      getByUid: db.prepare<[string, string], Row>('SELECT * FROM resources WHERE cluster_id = ? AND uid = ?'),
+      listKind: db.prepare<[string, string], { object: string }>('SELECT object FROM resources WHERE cluster_id = ? AND kind = ?'),
+      listKindNs: db.prepare<[string, string, string], { object: string }>(
+        'SELECT object FROM resources WHERE cluster_id = ? AND kind = ? AND namespace = ?',
+      ),
+      counts: db.prepare<[string], { kind_key: string; n: number }>(
+        `SELECT api_version || '/' || kind AS kind_key, count(*) AS n FROM resources WHERE cluster_id = ? GROUP BY api_version, kind`,
+      ),
+    };
+  }
+
+  upsert(clusterId: string, r: ResourceInput, now: number): UpsertResult {
+    const snapshot = this.stmt.activeSnapshot.get(clusterId, `${r.apiVersion}/${r.kind}`)?.snapshot_id ?? null;
+    const existing = this.stmt.current.get(clusterId, r.uid);
+    if (existing && existing.resource_version === r.resourceVersion) {
+      this.stmt.touch.run(now, snapshot, clusterId, r.uid);
+      return { change: 'unchanged' };
+    }
+    const params = { ...r, cluster: clusterId, hash: contentHash(r.json), now, snapshot };
+    const object = JSON.parse(r.json) as KubeObject;
+    if (!existing) {
+      this.stmt.insert.run(params);
+      return { change: 'created', object };
+    }
+    this.stmt.update.run(params);
+    return { change: 'updated', object, previous: JSON.parse(existing.object) as KubeObject };
+  }
+
+  /** Returns the object as it was, or undefined when it was not stored. */
+  delete(clusterId: string, uid: string): KubeObject | undefined {
+    const row = this.stmt.delete.get(clusterId, uid);
+    return row ? (JSON.parse(row.object) as KubeObject) : undefined;
+  }
+
+  beginSnapshot(clusterId: string, snapshotId: string, kindKeys: readonly string[], now: number): void {
+    for (const k of kindKeys) this.stmt.beginSnapshot.run(clusterId, k, snapshotId, now);
+  }
+
+  /** Deletes every object of the snapshot's kinds that the snapshot did not list; returns them. */
+  endSnapshot(clusterId: string, snapshotId: string): KubeObject[] {
+    const removed: KubeObject[] = [];
+    for (const { kind_key } of this.stmt.snapshotKinds.all(clusterId, snapshotId)) {
+      const slash = kind_key.lastIndexOf('/');
+      const rows = this.stmt.sweep.all(clusterId, kind_key.slice(0, slash), kind_key.slice(slash + 1), snapshotId);
+      for (const row of rows) removed.push(JSON.parse(row.object) as KubeObject);
+    }
+    this.stmt.endSnapshot.run(clusterId, snapshotId);
+    return removed;
+  }
+
+  get(clusterId: string, kind: string, namespace: string | undefined, name: string): KubeObject | undefined {
+    const row = this.stmt.get.get(clusterId, kind, namespace ?? '', name);
+    return row ? (JSON.parse(row.object) as KubeObject) : undefined;
+  }
+
+  getByUid(clusterId: string, uid: string): StoredResource | undefined {
+    const row = this.stmt.getByUid.get(clusterId, uid);
+    return row ? toStored(row) : undefined;
+  }
+
+  list(clusterId: string, kind: string, namespace?: string): KubeObject[] {
+    const rows = namespace === undefined ? this.stmt.listKind.all(clusterId, kind) : this.stmt.listKindNs.all(clusterId, kind, namespace);
+    return rows.map((r) => JSON.parse(r.object) as KubeObject);
+  }
+
+  countsByKind(clusterId: string): Record<string, number> {
+    return Object.fromEntries(this.stmt.counts.all(clusterId).map((r) => [r.kind_key, r.n]));
+  }
+
+  /** One page ordered by (cluster, kind, namespace, name, uid). */
+  query(q: ResourceQuery): { items: StoredResource[]; nextCursor?: string } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    if (q.cluster) (where.push('cluster_id = ?'), args.push(q.cluster));
+    if (q.kind) (where.push('kind = ?'), args.push(q.kind));
+    if (q.namespace !== undefined) (where.push('namespace = ?'), args.push(q.namespace));
+    if (q.cursor) {
+      const c = decodeCursor(q.cursor, 5);
+      where.push('(cluster_id, kind, namespace, name, uid) > (?, ?, ?, ?, ?)');
+      args.push(...c);
+    }
+    const sql = `SELECT * FROM resources ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY cluster_id, kind, namespace, name, uid LIMIT ?`;
+    const rows = this.db.prepare<(string | number)[], Row>(sql).all(...args, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const result: { items: StoredResource[]; nextCursor?: string } = { items: page.map(toStored) };
+    if (rows.length > q.limit && last) result.nextCursor = encodeCursor([last.cluster_id, last.kind, last.namespace, last.name, last.uid]);
+    return result;
+  }
+}
+
+export function contentHash(json: string): string {
+  return createHash('sha256').update(json).digest('hex').slice(0, 32);
+}

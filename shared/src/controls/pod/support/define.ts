@@ -1,0 +1,80 @@
+// The shape shared by every pod control: resolve the Pod template of any pod-bearing
+// kind, let the check list its problems and patch fragments, then fold them into one
+// Violation whose message carries the kubectl command rendered from the same patch.
+import type { KubeObject } from '../../../model/object.js';
+import { POD_BEARING_KINDS } from '../../../model/kinds.js';
+import type { CheckContext, CheckResult, Control, ControlMeta, NoData, Severity, Violation } from '../../../engine/types.js';
+import { containersOf, podTemplateOf, PodPatch, kubectlPatchCommand, type ContainerRef, type PodSpecLike, type PodTemplate } from '../../../workload/index.js';
+
+export interface Problem {
+  message: string;
+  evidence: string[];
+  /** Raises (or lowers) the control's severity for this subject. */
+  severity?: Severity;
+}
+
+export interface PodCheckInput {
+  subject: KubeObject;
+  template: PodTemplate;
+  spec: PodSpecLike;
+  /** Every container (init, regular, ephemeral) with its path. */
+  containers: ContainerRef[];
+  ctx: CheckContext;
+  /** Fixes go here; the wrapper turns them into the Violation's patch. */
+  patch: PodPatch;
+}
+
+export type PodCheck = (input: PodCheckInput) => Problem[] | null | NoData;
+
+export type PodControlMeta = Omit<ControlMeta, 'kinds'> & { kinds?: readonly string[]; reads?: readonly string[] };
+
+const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export function foldProblems(subject: KubeObject, problems: Problem[], patchObj: Violation['patch']): Violation {
+  const messages = problems.map((p) => p.message);
+  const violation: Violation = {
+    message: messages.join('; '),
+    evidence: [...new Set(problems.flatMap((p) => p.evidence))],
+  };
+  const severities = problems.flatMap((p) => (p.severity ? [p.severity] : []));
+  if (severities.length > 0) violation.severity = [...severities].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
+  if (patchObj) {
+    violation.patch = patchObj;
+    violation.message += `. Fix: ${kubectlPatchCommand(subject, patchObj)}`;
+  }
+  return violation;
+}
+
+export function definePodControl(meta: PodControlMeta, check: PodCheck): Control {
+  return {
+    ...meta,
+    kinds: meta.kinds ?? POD_BEARING_KINDS,
+    source: 'builtin',
+    check(subject: KubeObject, ctx: CheckContext): CheckResult {
+      const template = podTemplateOf(subject);
+      if (!template) return { noData: `${subject.kind} has no pod template spec` };
+      const patch = new PodPatch(template);
+      const result = check({
+        subject,
+        template,
+        spec: template.spec,
+        containers: containersOf(template.spec, template.specPath),
+        ctx,
+        patch,
+      });
+      if (result === null || !Array.isArray(result)) return result;
+      if (result.length === 0) return [];
+      return [foldProblems(subject, result, patch.build())];
+    },
+  };
+}
+
+/** `container "app"` / `init container "setup"`: how messages name a container. */
+export function describe(ref: ContainerRef): string {
+  const label = ref.type === 'initContainers' ? 'init container' : ref.type === 'ephemeralContainers' ? 'ephemeral container' : 'container';
+  return `${label} "${ref.name}"`;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

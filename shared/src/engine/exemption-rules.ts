@@ -1,0 +1,47 @@
+// Built-in exemptions as data: which controls, which objects, and why. Kept as data so
+// they can be listed to users (and tested) rather than buried in checks.
+import type { KubeObject } from '../model/object.js';
+import type { ExemptionFor } from './types.js';
+
+export interface ExemptionRule {
+  /** Control ids; an entry ending in `.*` is a prefix (`rbac.*`). */
+  controls: readonly string[];
+  kinds?: readonly string[];
+  /** Namespace of the subject (cluster-scoped subjects never match a namespace rule). */
+  namespaces?: readonly string[];
+  names?: readonly string[];
+  namePrefixes?: readonly string[];
+  reason: string;
+}
+
+function controlMatches(patterns: readonly string[], controlId: string): boolean {
+  return patterns.some((p) => (p.endsWith('.*') ? controlId.startsWith(p.slice(0, -1)) : p === controlId));
+}
+
+export function ruleMatches(rule: ExemptionRule, controlId: string, subject: KubeObject): boolean {
+  if (!controlMatches(rule.controls, controlId)) return false;
+  if (rule.kinds && !rule.kinds.includes(subject.kind)) return false;
+  const ns = subject.metadata.namespace;
+  if (rule.namespaces && (ns === undefined || !rule.namespaces.includes(ns))) return false;
+  const name = subject.metadata.name ?? '';
+  if (rule.names && !rule.names.includes(name)) return false;
+  if (rule.namePrefixes && !rule.namePrefixes.some((p) => name.startsWith(p))) return false;
+  return true;
+}
+
+/** The first matching rule's reason. */
+export function exemptionMatcher(rules: readonly ExemptionRule[]): ExemptionFor {
+  return (controlId, subject) => rules.find((r) => ruleMatches(r, controlId, subject))?.reason;
+}
+
+/** The first reason any of the functions gives. */
+export function composeExemptions(...fns: readonly (ExemptionFor | undefined)[]): ExemptionFor {
+  const present = fns.filter((f): f is ExemptionFor => f !== undefined);
+  return (controlId, subject) => {
+    for (const f of present) {
+      const reason = f(controlId, subject);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  };
+}

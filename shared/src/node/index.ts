@@ -1,0 +1,5 @@
+export * from './facts.js';
+export * from './args.js';
+export * from './hash.js';
+export * from './subject.js';
+export * from './mode.js';

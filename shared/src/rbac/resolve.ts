@@ -1,0 +1,104 @@
+// Resolves what a binding grants: its roleRef's rules, including ClusterRoles aggregated
+// by label selector, each rule remembered with the role and index it came from so
+// findings can point at it. Reads go through the caller's view (recorded by the engine).
+import type { ClusterView } from '../engine/types.js';
+import type { KubeObject } from '../model/object.js';
+import { safeMatchesSelector, type LabelSelector } from '../network/selector.js';
+import { DEFAULT_CLUSTER_ROLES } from './defaults.js';
+import { rulesOf } from './rules.js';
+import { roleRefOf } from './subjects.js';
+import type { PolicyRule } from './types.js';
+
+export interface SourcedRule {
+  rule: PolicyRule;
+  /** Index in the `rules` of the role it came from. */
+  index: number;
+  /** "ClusterRole/edit" */
+  from: string;
+  /** True when the rule is the role's own (not aggregated from another ClusterRole). */
+  own: boolean;
+}
+
+export interface ResolvedRole {
+  kind: 'Role' | 'ClusterRole';
+  name: string;
+  namespace?: string;
+  /** Absent when the rules come from the built-in defaults (role not in the view). */
+  object?: KubeObject;
+  rules: SourcedRule[];
+}
+
+function selectorsOf(role: KubeObject): LabelSelector[] {
+  const agg = role.aggregationRule as { clusterRoleSelectors?: unknown } | undefined;
+  return Array.isArray(agg?.clusterRoleSelectors) ? (agg.clusterRoleSelectors as LabelSelector[]) : [];
+}
+
+export function isAggregated(role: KubeObject): boolean {
+  return role.kind === 'ClusterRole' && selectorsOf(role).length > 0;
+}
+
+/** Whether `aggregator`'s aggregationRule selects `role`. */
+export function aggregates(aggregator: KubeObject, role: KubeObject): boolean {
+  if (aggregator === role || aggregator.metadata.name === role.metadata.name) return false;
+  return selectorsOf(aggregator).some((sel) => safeMatchesSelector(sel, role.metadata.labels));
+}
+
+/**
+ * A role's effective rules: its own, plus (for an aggregated ClusterRole) those of every
+ * ClusterRole its selectors match, transitively. In a live cluster the controller has
+ * already copied them into `rules` (duplicates are harmless); in manifests it has not.
+ */
+export function effectiveRules(view: ClusterView, role: KubeObject): SourcedRule[] {
+  const out: SourcedRule[] = [];
+  const visited = new Set<string>();
+  const visit = (r: KubeObject, own: boolean) => {
+    const id = `${r.kind}/${r.metadata.name}`;
+    if (visited.has(id)) return;
+    visited.add(id);
+    rulesOf(r.rules).forEach((rule, index) => out.push({ rule, index, from: id, own }));
+    if (!isAggregated(r)) return;
+    for (const candidate of view.list('ClusterRole')) {
+      if (aggregates(r, candidate)) visit(candidate, false);
+    }
+  };
+  visit(role, true);
+  return out;
+}
+
+/** What the binding's roleRef grants, or undefined when the role is nowhere to be found. */
+export function resolveRoleRef(view: ClusterView, binding: KubeObject): ResolvedRole | undefined {
+  const ref = roleRefOf(binding);
+  if (!ref) return undefined;
+  // A RoleBinding may refer to a ClusterRole; a ClusterRoleBinding only to ClusterRoles.
+  if (ref.kind === 'Role') {
+    if (binding.kind !== 'RoleBinding') return undefined;
+    const ns = binding.metadata.namespace;
+    const role = view.get('Role', ns, ref.name);
+    return role ? { kind: 'Role', name: ref.name, namespace: ns, object: role, rules: effectiveRules(view, role) } : undefined;
+  }
+  const role = view.get('ClusterRole', undefined, ref.name);
+  if (role) return { kind: 'ClusterRole', name: ref.name, object: role, rules: effectiveRules(view, role) };
+  const builtin = DEFAULT_CLUSTER_ROLES[ref.name];
+  if (!builtin) return undefined;
+  return {
+    kind: 'ClusterRole',
+    name: ref.name,
+    rules: builtin.map((rule, index) => ({ rule, index, from: `ClusterRole/${ref.name} (built-in)`, own: true })),
+  };
+}
+
+/**
+ * Whether anything grants the role: a binding whose roleRef names it, or (ClusterRole)
+ * an aggregated ClusterRole that pulls its rules in.
+ */
+export function isBound(view: ClusterView, role: KubeObject): boolean {
+  const name = role.metadata.name;
+  const refersTo = (b: KubeObject, kind: string) => {
+    const ref = roleRefOf(b);
+    return ref?.kind === kind && ref.name === name;
+  };
+  if (role.kind === 'Role') return view.list('RoleBinding', role.metadata.namespace ?? '').some((b) => refersTo(b, 'Role'));
+  if (view.list('ClusterRoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
+  if (view.list('RoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
+  return view.list('ClusterRole').some((agg) => aggregates(agg, role));
+}

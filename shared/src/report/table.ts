@@ -1,0 +1,69 @@
+// The human report: findings grouped by resource, aligned columns, severity in colour
+// (only when asked: the caller decides from TTY and NO_COLOR), and a summary line.
+import { SEVERITIES, type Severity } from '../engine/types.js';
+import type { ScanFinding, ScanResult } from '../scan/report.js';
+
+export interface TableOptions {
+  color?: boolean;
+}
+
+const COLOR: Record<Severity, string> = { critical: '\x1b[1;35m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m' };
+const BOLD = '\x1b[1m';
+const DIM = '\x1b[2m';
+const RESET = '\x1b[0m';
+
+function paint(on: boolean, code: string, text: string): string {
+  return on ? `${code}${text}${RESET}` : text;
+}
+
+function resourceLabel(f: ScanFinding): string {
+  const { kind, namespace, name } = f.resource;
+  return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+}
+
+function groupByResource(findings: readonly ScanFinding[]): Map<string, ScanFinding[]> {
+  const groups = new Map<string, ScanFinding[]>();
+  for (const f of findings) {
+    const key = `${f.location.file}:${f.location.line}\0${resourceLabel(f)}`;
+    const list = groups.get(key) ?? [];
+    list.push(f);
+    groups.set(key, list);
+  }
+  return groups;
+}
+
+export function summaryLine(result: ScanResult, color = false): string {
+  const { resources, failed, score } = result.report.summary;
+  const counts = SEVERITIES.map((s) => [s, result.report.findings.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => paint(color, COLOR[s], `${n} ${s}`));
+  const failedText = failed === 0 ? 'no failed checks' : `${failed} failed (${counts.join(', ')})`;
+  const files = result.files.length === 1 ? '1 file' : `${result.files.length} files`;
+  const objects = resources === 1 ? '1 resource' : `${resources} resources`;
+  return `${paint(color, BOLD, 'Summary:')} ${objects} in ${files}, ${failedText}, posture score ${score.toFixed(1)}`;
+}
+
+export function formatTable(result: ScanResult, options: TableOptions = {}): string {
+  const color = options.color ?? false;
+  const { findings } = result.report;
+  const lines: string[] = [];
+  if (findings.length === 0) {
+    lines.push('No findings.');
+  } else {
+    const idWidth = Math.max(...findings.map((f) => f.controlId.length));
+    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    for (const [, group] of groupByResource(findings)) {
+      const first = group[0]!;
+      const where = `${first.location.file}:${first.location.line}${first.location.source ? ` (${first.location.source})` : ''}`;
+      lines.push(`${paint(color, BOLD, resourceLabel(first))}  ${paint(color, DIM, where)}`);
+      for (const f of group) {
+        const sev = paint(color, COLOR[f.severity], f.severity.toUpperCase().padEnd(sevWidth));
+        lines.push(`  ${sev}  ${f.controlId.padEnd(idWidth)}  ${f.message.replace(/\s+/g, ' ')}`);
+      }
+      lines.push('');
+    }
+    lines.pop();
+  }
+  lines.push('', summaryLine(result, color));
+  return `${lines.join('\n')}\n`;
+}

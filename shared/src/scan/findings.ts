@@ -1,0 +1,46 @@
+// Failing outcomes as findings of the fixed JSON document.
+import type { Control, SuggestedPatch } from '../engine/types.js';
+import type { FindingResource, LocatedOutcome, ScanFinding } from './report.js';
+
+function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `kubectl patch KIND/NAME [-n NS] --type T -p '…'`: the suggested patch, ready to run. */
+export function kubectlPatchCommand(resource: FindingResource, patch: SuggestedPatch): string {
+  const ns = resource.namespace ? ` -n ${shellQuote(resource.namespace)}` : '';
+  return `kubectl patch ${resource.kind.toLowerCase()}/${shellQuote(resource.name)}${ns} --type ${patch.type} -p ${shellQuote(JSON.stringify(patch.patch))}`;
+}
+
+export function findingOf(outcome: LocatedOutcome, control: Control): ScanFinding {
+  const { apiVersion, kind, namespace, name } = outcome.subject;
+  const resource: FindingResource = namespace ? { apiVersion, kind, namespace, name } : { apiVersion, kind, name };
+  const finding: ScanFinding = {
+    controlId: control.id,
+    title: control.title,
+    severity: outcome.severity,
+    resource,
+    message: outcome.message ?? control.title,
+    remediation: control.remediation,
+    frameworks: control.frameworks.map((f) => ({ framework: f.framework, id: f.id })),
+    location: outcome.location,
+  };
+  if (outcome.evidence?.length) finding.evidence = outcome.evidence;
+  if (outcome.patch) {
+    finding.patch = outcome.patch;
+    finding.kubectlPatch = kubectlPatchCommand(resource, outcome.patch);
+  }
+  return finding;
+}
+
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'];
+
+/** Stable order: by file, line, then most severe first, then control id. */
+export function compareFindings(a: ScanFinding, b: ScanFinding): number {
+  return (
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.line - b.location.line ||
+    SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
+    a.controlId.localeCompare(b.controlId)
+  );
+}
