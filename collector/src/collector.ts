@@ -35,7 +35,7 @@ export class Collector {
         port: config.grpc.port,
         ...(config.grpc.tls ? { tls: config.grpc.tls } : {}),
         maxObjectBytes: config.maxObjectBytes,
-        maxReceiveBytes: config.maxObjectBytes * 2 + 64 * 1024,
+        maxReceiveBytes: Math.max(16 * 1024 * 1024, config.maxObjectBytes * 4),
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         highWatermark: 20_000,
       },

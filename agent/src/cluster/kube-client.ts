@@ -75,6 +75,8 @@ export class KubeClient {
         };
         arm();
         const lines = createInterface({ input: res, crlfDelay: Infinity });
+        // readline re-emits the response's errors; they are handled on `res` below.
+        lines.on('error', () => undefined);
         lines.on('line', (line) => {
           arm();
           if (!line.trim()) return;

@@ -1,7 +1,7 @@
 // Full evaluation of a set of objects as one cluster: what `stance scan` runs, and the
 // reference the incremental engine is tested against. Both share `outcomesFor`, so a
 // subject's outcomes are computed the same way in either.
-import { identityOf, refOf, type KubeObject } from '../model/object.js';
+import { identityOf, refOf, type KubeObject, type ResourceRef } from '../model/object.js';
 import { defaultExemptionFor } from './default-exemptions.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
 import type { CheckResult, ClusterView, Control, EngineConfig, ExemptionFor, Outcome } from './types.js';
@@ -33,17 +33,29 @@ export function memoryView(objects: readonly KubeObject[]): ClusterView {
   };
 }
 
-export function outcomeOf(control: Control, subject: KubeObject, violations: CheckResult): Outcome {
-  const base = { controlId: control.id, subject: refOf(subject), subjectKey: identityOf(subject) };
-  if (violations === null) return { ...base, status: 'not-applicable', severity: control.severity };
-  if (!Array.isArray(violations)) return { ...base, status: 'no-data', severity: control.severity, message: violations.noData };
-  if (violations.length === 0) return { ...base, status: 'pass', severity: control.severity };
-  const order = ['critical', 'high', 'medium', 'low'] as const;
-  const severity = violations
-    .map((v) => v.severity ?? control.severity)
-    .sort((a, b) => order.indexOf(a) - order.indexOf(b))[0]!;
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low'] as const;
+
+/** `ref` and `key` may be passed when known, to spare recomputing them per control. */
+export function outcomeOf(
+  control: Control,
+  subject: KubeObject,
+  violations: CheckResult,
+  ref: ResourceRef = refOf(subject),
+  key: string = identityOf(subject),
+): Outcome {
+  const controlId = control.id;
+  if (violations === null) return { controlId, subject: ref, subjectKey: key, status: 'not-applicable', severity: control.severity };
+  if (!Array.isArray(violations)) {
+    return { controlId, subject: ref, subjectKey: key, status: 'no-data', severity: control.severity, message: violations.noData };
+  }
+  if (violations.length === 0) return { controlId, subject: ref, subjectKey: key, status: 'pass', severity: control.severity };
+  let rank = 3;
+  for (const v of violations) rank = Math.min(rank, SEVERITY_ORDER.indexOf(v.severity ?? control.severity));
+  const severity = SEVERITY_ORDER[rank]!;
   const outcome: Outcome = {
-    ...base,
+    controlId,
+    subject: ref,
+    subjectKey: key,
     status: 'fail',
     severity,
     message: violations.map((v) => v.message).join('; '),
@@ -69,13 +81,15 @@ export function outcomesFor(
 ): Outcome[] {
   const out: Outcome[] = [];
   const ctx = { config, view };
+  const ref = refOf(subject);
+  const key = identityOf(subject);
   for (const control of controls) {
     const reason = exemptionFor?.(control.id, subject);
     if (reason !== undefined) {
       out.push({
         controlId: control.id,
-        subject: refOf(subject),
-        subjectKey: identityOf(subject),
+        subject: ref,
+        subjectKey: key,
         status: 'exempt',
         severity: control.severity,
         message: reason,
@@ -83,7 +97,7 @@ export function outcomesFor(
       continue;
     }
     view.begin(control, sink);
-    out.push(outcomeOf(control, subject, control.check(subject, ctx)));
+    out.push(outcomeOf(control, subject, control.check(subject, ctx), ref, key));
   }
   return out;
 }

@@ -71,7 +71,15 @@ class Harness {
   }
 
   verify(): void {
-    expect(this.state).toEqual(expectedState([...this.store.values()], this.controls, this.config));
+    const expected = expectedState([...this.store.values()], this.controls, this.config);
+    // Cheap canonical comparison first; the deep diff only to report a mismatch.
+    let same = expected.size === this.state.size;
+    for (const [key, outcomes] of expected) {
+      if (!same) break;
+      const got = this.state.get(key);
+      same = got !== undefined && JSON.stringify(got) === JSON.stringify(outcomes);
+    }
+    if (!same) expect(this.state).toEqual(expected);
   }
 }
 
@@ -80,7 +88,7 @@ let totalDeltas = 0;
 
 function sequenceProperty(controls: readonly Control[], numRuns: number, seed: number) {
   fc.assert(
-    fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 120 }), fc.boolean(), (ops, exemptionsOn) => {
+    fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 120, size: 'max' }), fc.boolean(), (ops, exemptionsOn) => {
       const h = new Harness(controls, { systemExemptions: exemptionsOn });
       for (const op of ops) {
         // Changes are applied one by one, each after the store reflects all of them so
@@ -100,7 +108,7 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
   });
 
   it('with all built-in controls', () => {
-    sequenceProperty(BUILTIN_CONTROLS, 60, 2);
+    sequenceProperty(BUILTIN_CONTROLS, 45, 2);
   });
 
   it('with batched changes (applyBatch)', () => {
@@ -114,8 +122,12 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
         }
         totalDeltas += h.deltas;
       }),
-      { numRuns: 40, seed: 3 },
+      { numRuns: 100, seed: 3 },
     );
+  });
+
+  it('ran at least 10,000 deltas in total', () => {
+    console.log(`${totalDeltas} deltas`);
     expect(totalDeltas).toBeGreaterThanOrEqual(10_000);
   });
 });

@@ -2,8 +2,9 @@
 import type { Control, SuggestedPatch } from '../engine/types.js';
 import type { FindingResource, LocatedOutcome, ScanFinding } from './report.js';
 
+/** Quotes for a POSIX shell, leaving plain words (DNS names, kinds) as they are. */
 function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+  return /^[\w./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** `kubectl patch KIND/NAME [-n NS] --type T -p '…'`: the suggested patch, ready to run. */

@@ -64,12 +64,15 @@ function decodeToken(raw: string): Token {
 
 export class Lister {
   private readonly snapshots = new Map<string, Snapshot>();
+  /** Tokens issued before this resourceVersion cannot be resumed without their snapshot. */
+  private tokensValidFrom = 0;
 
   constructor(private readonly store: ObjectStore) {}
 
   /** Forgets every pinned snapshot: outstanding continue tokens become too old. */
   dropSnapshots(): void {
     this.snapshots.clear();
+    this.tokensValidFrom = this.store.currentRv() + 1;
   }
 
   list(req: ListRequest): ListPage {
@@ -88,7 +91,7 @@ export class Lister {
       if (snap) {
         items = snap.items;
         pos = t.pos;
-      } else if (rv >= this.store.compactedRv()) {
+      } else if (rv >= this.store.compactedRv() && rv >= this.tokensValidFrom) {
         // The pinned snapshot was evicted but nothing was compacted: resume by key.
         items = this.store.snapshot(req.res, ns || undefined);
         pos = upperBoundByKey(items, t.key);

@@ -197,6 +197,7 @@ export class ObjectStore {
 
   /** Drops the event log: every older resourceVersion now answers 410. */
   compact(): void {
+    // Keep the current revision readable but nothing before it, as an etcd compaction at it.
     this.compacted = this.rv;
     this.log = [];
   }

@@ -149,3 +149,15 @@ describe('pod.windows-host-process', () => {
     expect(outcome(windowsHostProcess, deployment({ os: { name: 'windows' }, containers: [{ name: 'w' }] })).status).toBe('pass');
   });
 });
+
+describe('fix caveats', () => {
+  it('points at the owner of a managed subject and at recreation for bare Pods', () => {
+    const owned = pod(
+      { containers: [{ name: 'app', securityContext: { privileged: true } }] },
+      { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d7', uid: 'u', controller: true }] },
+    );
+    expect(outcome(privileged, owned).message).toMatch(/--type strategic -p '.*' \(managed by ReplicaSet "web-5d7"/);
+    expect(outcome(privileged, pod({ containers: [{ name: 'app', securityContext: { privileged: true } }] })).message).toContain('recreate the Pod');
+    expect(outcome(privileged, deployment({ containers: [{ name: 'app', securityContext: { privileged: true } }] })).message).not.toContain('(');
+  });
+});

@@ -40,9 +40,17 @@ export function foldProblems(subject: KubeObject, problems: Problem[], patchObj:
   if (severities.length > 0) violation.severity = [...severities].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
   if (patchObj) {
     violation.patch = patchObj;
-    violation.message += `. Fix: ${kubectlPatchCommand(subject, patchObj)}`;
+    violation.message += `. Fix: ${kubectlPatchCommand(subject, patchObj)}${fixCaveat(subject)}`;
   }
   return violation;
+}
+
+/** Where patching the subject itself will not stick, say what to patch instead. */
+function fixCaveat(subject: KubeObject): string {
+  const owner = subject.metadata.ownerReferences?.find((o) => o.controller) ?? subject.metadata.ownerReferences?.[0];
+  if (owner) return ` (managed by ${owner.kind} "${owner.name}": apply the same change to it)`;
+  if (subject.kind === 'Pod') return ' (most Pod spec fields are immutable: apply it to the manifest and recreate the Pod)';
+  return '';
 }
 
 export function definePodControl(meta: PodControlMeta, check: PodCheck): Control {

@@ -7,8 +7,9 @@ import type { ContainerLike, PodSpecLike } from '../../../workload/types.js';
 
 export type Meta = Record<string, unknown>;
 
-export function pod(spec: PodSpecLike, metadata: Meta = {}): KubeObject {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'prod', ...metadata }, spec };
+/** For a Pod the template metadata is its own, so both metadata arguments land there. */
+export function pod(spec: PodSpecLike, metadata: Meta = {}, more: Meta = {}): KubeObject {
+  return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-0', namespace: 'prod', ...metadata, ...more }, spec };
 }
 
 export function deployment(spec: PodSpecLike, templateMetadata: Meta = {}, metadata: Meta = {}): KubeObject {

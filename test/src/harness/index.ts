@@ -1,0 +1,4 @@
+export * from './wait.js';
+export * from './certs.js';
+export * from './processes.js';
+export * from './collector-api.js';
