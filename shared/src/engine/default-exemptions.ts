@@ -1,6 +1,7 @@
-// The built-in exemptions the engine and `evaluateAll` apply unless told otherwise:
-// the RBAC and network rules of this repository's control folders, composed with the pod
-// controls' exemptions. `config.systemExemptions: false` turns them all off.
+// The built-in exemptions the engine and `evaluateAll` apply unless told otherwise: the
+// pod controls' (controls/exemptions.ts) composed with the RBAC and network rules of
+// their control folders. `config.systemExemptions: false` turns them all off.
+import { exemptionFor as podExemptionFor } from '../controls/exemptions.js';
 import { networkExemptions } from '../controls/network/exemptions.js';
 import { rbacExemptions } from '../controls/rbac/exemptions.js';
 import { composeExemptions, exemptionMatcher } from './exemption-rules.js';
@@ -10,5 +11,5 @@ const relationExemptions = exemptionMatcher([...rbacExemptions, ...networkExempt
 
 export function defaultExemptionFor(config: EngineConfig = {}): ExemptionFor | undefined {
   if (config.systemExemptions === false) return undefined;
-  return composeExemptions(relationExemptions);
+  return composeExemptions((controlId, subject) => podExemptionFor(controlId, subject, config), relationExemptions);
 }
