@@ -8,6 +8,11 @@ import { AgentAuthenticator } from './ingest/auth.js';
 import { AgentGrpcServer } from './ingest/grpc-server.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { AgentStore } from './store/agents.js';
+import { FindingsService } from './findings/findings-service.js';
+import { FindingsStore } from './findings/findings-store.js';
+import { PostureRecorder } from './findings/posture-recorder.js';
+import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
+import type { Control } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
 import { ResourceStore } from './store/resources.js';
 
@@ -18,6 +23,8 @@ export class Collector {
   readonly agents: AgentStore;
   readonly pipeline: IngestPipeline;
   private readonly grpc: AgentGrpcServer;
+  findings!: FindingsService;
+  private posture: PostureRecorder | undefined;
   private http: ServerType | undefined;
   private ready = false;
   httpPort = 0;
@@ -49,10 +56,12 @@ export class Collector {
   }
 
   async start(): Promise<void> {
+    await this.startFindings();
     await this.grpc.start();
     const app = createHttpApp({
       agents: this.agents,
       resources: this.resources,
+      findings: this.findings,
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       ready: () => this.ready,
       log: createLogger('http'),
@@ -75,11 +84,29 @@ export class Collector {
     );
   }
 
+  /** Controls (built-in and custom), the engine, and findings reconciled with the stored state. */
+  private async startFindings(): Promise<void> {
+    let custom: Control[] = [];
+    if (this.config.customControls.length > 0) {
+      const { loadCustomControls } = await import('@stance/shared/custom/index');
+      custom = await loadCustomControls(this.config.customControls);
+      this.log.info({ controls: custom.map((c) => c.id), paths: this.config.customControls }, 'custom controls loaded');
+    }
+    const config = this.config.allowedRegistries.length > 0 ? { allowedRegistries: this.config.allowedRegistries } : {};
+    this.findings = new FindingsService(this.db, this.resources, new FindingsStore(this.db), [...BUILTIN_CONTROLS, ...custom], config, createLogger('findings'));
+    this.findings.reconcile();
+    this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
+    this.pipeline.onBatchEnd((now) => this.findings.onBatchEnd(now));
+    this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
+    this.posture.start();
+  }
+
   /** Graceful: stop taking streams, commit what is queued, close the database. */
   async stop(): Promise<void> {
     this.ready = false;
     await this.grpc.stop();
     await this.pipeline.idle();
+    this.posture?.stop();
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.db.close();
     this.log.info('collector stopped');

@@ -18,6 +18,9 @@ export interface CollectorFlags {
   insecure?: boolean;
   maxObjectBytes?: string;
   heartbeatInterval?: string;
+  customControls?: string[];
+  allowedRegistries?: string;
+  postureInterval?: string;
 }
 
 export interface CollectorConfig {
@@ -29,6 +32,11 @@ export interface CollectorConfig {
   allowAnonymous: boolean;
   maxObjectBytes: number;
   heartbeatIntervalMs: number;
+  /** Files or folders of CEL custom controls. */
+  customControls: string[];
+  allowedRegistries: string[];
+  /** How often posture scores are written to the history (when they changed). */
+  postureIntervalMs: number;
 }
 
 export function isLoopback(host: string): boolean {
@@ -77,6 +85,11 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
       1024,
       64 * 1024 * 1024,
     ),
+    customControls: flags.customControls?.length
+      ? flags.customControls
+      : (env.STANCE_CUSTOM_CONTROLS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    allowedRegistries: (pick(flags.allowedRegistries, env.STANCE_ALLOWED_REGISTRIES) ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    postureIntervalMs: parseDurationMs('posture interval (--posture-interval / STANCE_POSTURE_INTERVAL)', pick(flags.postureInterval, env.STANCE_POSTURE_INTERVAL) ?? '60s'),
     heartbeatIntervalMs: parseDurationMs(
       'heartbeat interval (--heartbeat-interval / STANCE_HEARTBEAT_INTERVAL)',
       pick(flags.heartbeatInterval, env.STANCE_HEARTBEAT_INTERVAL) ?? '5s',

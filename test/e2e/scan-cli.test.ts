@@ -237,6 +237,14 @@ describe('stance scan (CLI)', () => {
     expect(findingsOf(related, 'custom.namespace-owner', 'privileged')).toEqual([]);
   });
 
+  it('applies the built-in exemptions unless --no-exemptions', async () => {
+    const fixture = `${FIX}/exemptions/cluster-admin.yaml`;
+    const exempted = JSON.parse((await stance(['scan', '--format', 'json', '--fail-on', 'none', fixture])).stdout) as Report;
+    expect(exempted.findings.filter((f) => f.resource.name === 'cluster-admin')).toEqual([]);
+    const all = JSON.parse((await stance(['scan', '--format', 'json', '--fail-on', 'none', '--no-exemptions', fixture])).stdout) as Report;
+    expect(findingsOf(all, 'rbac.wildcard', 'cluster-admin')).toHaveLength(1);
+  });
+
   it('rejects a custom control with a bad expression at load, with its position', async () => {
     const r = await stance(['scan', '--format', 'json', '--custom-controls', `${FIX}/custom-invalid`, PRIVILEGED]);
     expect(r.code).toBe(2);

@@ -6,6 +6,7 @@ import { register as registerDevCluster } from './dev-cluster.js';
 import { register as registerCollector } from './collector.js';
 import { register as registerAgent } from './agent.js';
 import { register as registerDemo } from './demo.js';
+import { register as registerNodeCheck } from './node-check.js';
 
 export function registerCommands(program: Command): void {
   registerScan(program);
@@ -13,5 +14,6 @@ export function registerCommands(program: Command): void {
   registerCollector(program);
   registerAgent(program);
   registerDemo(program);
+  registerNodeCheck(program);
   void program;
 }

@@ -1,6 +1,7 @@
 // `stance scan`: shift-left scanning of manifests (files, folders, Helm output, stdin)
 // with the same controls as the cluster engine. The work lives in @stance/shared/scan.
 import { Option, type Command } from 'commander';
+import type { ScanFlags } from '@stance/shared/scan/command';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -24,7 +25,7 @@ export function register(program: Command): void {
       '\nExit codes: 0 nothing at or above --fail-on failed, 1 something did, 2 unreadable input or bad flags.\n' +
         'Example: helm template ./chart | stance scan - --format sarif --output stance.sarif',
     )
-    .action(async (inputs: string[], flags: Record<string, unknown>) => {
+    .action(async (inputs: string[], flags: ScanFlags) => {
       // Scan output is the report alone: logs stay at warn unless asked for.
       process.env.STANCE_LOG_LEVEL ??= 'warn';
       const { scanCommand } = await import('@stance/shared/scan/command');

@@ -8,11 +8,16 @@ import { apiError } from './errors.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
 import { resourceRoutes } from './routes/resources.js';
+import { findingRoutes } from './routes/findings.js';
+import { controlRoutes } from './routes/controls.js';
+import { postureRoutes } from './routes/posture.js';
+import type { FindingsService } from '../findings/findings-service.js';
 import { createApi } from './validation.js';
 
 export interface ApiDeps extends HealthDeps {
   agents: AgentStore;
   resources: ResourceStore;
+  findings: FindingsService;
   heartbeatIntervalMs: number;
   log: Logger;
 }
@@ -22,6 +27,9 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   healthRoutes(app, deps);
   clusterRoutes(app, deps);
   resourceRoutes(app, deps);
+  findingRoutes(app, deps);
+  controlRoutes(app, deps);
+  postureRoutes(app, deps);
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -48,6 +48,7 @@ export class IngestPipeline {
   private scheduled = false;
   private idleWaiters: (() => void)[] = [];
   private readonly listeners: ChangeListener[] = [];
+  private readonly batchListeners: ((now: number) => void)[] = [];
   private readonly applyBatch: (items: Item[], now: number) => IngestError[];
   /** Totals since start, for metrics and benchmarks. */
   readonly stats = { batches: 0, messages: 0, rejected: 0 };
@@ -73,9 +74,24 @@ export class IngestPipeline {
         }
         if (item.seq > (maxSeq.get(item.session) ?? 0)) maxSeq.set(item.session, item.seq);
       }
+      for (const l of this.batchListeners) {
+        try {
+          l(now);
+        } catch (err) {
+          this.opts.log.error({ err }, 'batch listener failed');
+        }
+      }
       for (const [s, seq] of maxSeq) this.agents.commitSeq(s.clusterId, s.agentId, seq);
       return rejected;
     });
+  }
+
+  /**
+   * Called once per batch, inside its transaction, after every change of the batch was
+   * applied: derived state that depends on many objects is computed once per batch.
+   */
+  onBatchEnd(listener: (now: number) => void): void {
+    this.batchListeners.push(listener);
   }
 
   onChange(listener: ChangeListener): void {

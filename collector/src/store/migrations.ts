@@ -57,4 +57,61 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'findings, their history, per-subject outcomes, posture history',
+    sql: `
+      CREATE TABLE findings (
+        cluster_id        TEXT NOT NULL,
+        control_id        TEXT NOT NULL,
+        subject_key       TEXT NOT NULL,           -- the subject's uid
+        api_version       TEXT NOT NULL,
+        kind              TEXT NOT NULL,
+        namespace         TEXT NOT NULL DEFAULT '',
+        name              TEXT NOT NULL,
+        status            TEXT NOT NULL,           -- open | resolved | excepted
+        severity          TEXT NOT NULL,
+        message           TEXT NOT NULL,
+        evidence          TEXT NOT NULL,           -- JSON array of JSON paths
+        patch             TEXT,                    -- JSON suggested patch
+        reason            TEXT,                    -- why it is excepted
+        first_seen        INTEGER NOT NULL,
+        last_seen         INTEGER NOT NULL,
+        opened_at         INTEGER NOT NULL,
+        resolved_at       INTEGER,
+        resource_version  TEXT,
+        PRIMARY KEY (cluster_id, control_id, subject_key)
+      );
+      CREATE INDEX findings_by_status ON findings (status, cluster_id, severity);
+      CREATE INDEX findings_by_subject ON findings (cluster_id, subject_key);
+      CREATE TABLE finding_events (
+        id                INTEGER PRIMARY KEY,
+        cluster_id        TEXT NOT NULL,
+        control_id        TEXT NOT NULL,
+        subject_key       TEXT NOT NULL,
+        event             TEXT NOT NULL,           -- opened | resolved | excepted | reopened
+        at                INTEGER NOT NULL,
+        resource_version  TEXT,
+        cause             TEXT                     -- JSON: the change that caused it (object, field changes)
+      );
+      CREATE INDEX finding_events_by_finding ON finding_events (cluster_id, control_id, subject_key, id);
+      CREATE TABLE subject_outcomes (
+        cluster_id   TEXT NOT NULL,
+        subject_key  TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        namespace    TEXT NOT NULL DEFAULT '',
+        outcomes     TEXT NOT NULL,                -- JSON {controlId: "pass" | "fail:<severity>" | "exempt" | "no-data"}
+        PRIMARY KEY (cluster_id, subject_key)
+      ) WITHOUT ROWID;
+      CREATE TABLE posture_history (
+        cluster_id  TEXT NOT NULL,
+        at          INTEGER NOT NULL,
+        scope       TEXT NOT NULL,                 -- "cluster", "namespace:<ns>", "framework:<id>"
+        score       REAL NOT NULL,
+        passed      INTEGER NOT NULL,
+        failed      INTEGER NOT NULL,
+        PRIMARY KEY (cluster_id, scope, at)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

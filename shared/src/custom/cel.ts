@@ -5,7 +5,8 @@ import { Environment } from '@marcbachmann/cel-js';
 
 export const CEL_VARIABLES = ['object', 'namespaceObject'] as const;
 
-const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false })
+// Optional chaining (`object.metadata.?labels.team.orValue('')`) as in Kubernetes 1.29+.
+const env = new Environment({ unlistedVariablesAreDyn: false, homogeneousAggregateLiterals: false, enableOptionalTypes: true })
   .registerVariable('object', 'map')
   .registerVariable('namespaceObject', 'dyn');
 

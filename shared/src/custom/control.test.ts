@@ -74,6 +74,12 @@ describe('custom control evaluation', () => {
     expect(name.check(deployment('a'), ctx())).toEqual([{ message: 'expression could not be evaluated: expression returned string, not a bool', evidence: [] }]);
   });
 
+  it('supports Kubernetes-style optional chaining', () => {
+    const c = control(['id: custom.opt', 'title: t', 'severity: low', 'match: { kinds: [Deployment] }', "expression: \"object.metadata.?labels.team.orValue('') != ''\""]);
+    expect(c.check(deployment('a', { labels: { team: 'x' } }), ctx())).toEqual([]);
+    expect(c.check(deployment('b'), ctx())).toHaveLength(1);
+  });
+
   it('applies namespace filters (not-applicable outside them)', () => {
     const prod = control([
       'id: custom.prod',

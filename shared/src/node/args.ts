@@ -29,6 +29,7 @@ const BOOLEAN_FLAGS = new Set([
 
 const SECRET_NAME = /(token|password|passwd|secret|credential|psk)/i;
 const PATH_SUFFIX = /-(file|path|dir)$/;
+const PLAIN_VALUE = /^(true|false|(\d+(\.\d+)?(ns|us|ms|s|m|h)?)+)$/i;
 
 /** Whether a flag's value is a secret (a path to a secret file is not). */
 export function isSecretFlag(name: string): boolean {
@@ -46,7 +47,9 @@ function stripUserinfo(value: string): string {
  * pass-through flags (k3s/rke2) when `name` is secret.
  */
 export function sanitizeFlagValue(name: string, value: string): string {
-  if (isSecretFlag(name)) return REDACTED;
+  // `--use-service-account-credentials=true`, `--authentication-token-webhook-cache-ttl=2m`:
+  // a boolean, number or duration is never a secret, and the checks need it.
+  if (isSecretFlag(name)) return PLAIN_VALUE.test(value) ? value : REDACTED;
   if (name.endsWith('-arg')) {
     const eq = value.indexOf('=');
     const inner = (eq < 0 ? value : value.slice(0, eq)).replace(/^-+/, '');

@@ -116,6 +116,15 @@ describe('report formats', () => {
     expect(formatReport(result, 'table', { color: true })).toContain('\x1b[1;35mCRITICAL\x1b[0m');
   });
 
+  it('table wraps long messages under their column at the terminal width', async () => {
+    const long: Control = { ...lowOne, id: 'x.long', check: () => [{ message: 'word '.repeat(30).trim(), evidence: [] }] };
+    const wide = await runScan({ inputs: [path.join(dir, 'my pods.yaml')], catalog: [long] });
+    const lines = formatReport(wide, 'table', { width: 60 }).split('\n');
+    expect(lines[1]).toMatch(/^  LOW  x\.long  word( word)+$/);
+    expect(lines.slice(1, 4).every((l) => l.length <= 60)).toBe(true);
+    expect(lines[2]).toMatch(/^ {15}word( word)+$/);
+  });
+
   it('table says so when there is nothing to report', async () => {
     const clean = await runScan({ inputs: [path.join(dir, 'my pods.yaml')], catalog: [tricky], controls: ['x.tricky'], minSeverity: 'critical' });
     const empty = { ...clean, report: { findings: [], summary: { ...clean.report.summary, failed: 0 } } };

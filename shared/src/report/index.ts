@@ -17,6 +17,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface FormatOptions {
   /** Table only: ANSI colours. */
   color?: boolean;
+  /** Table only: terminal width to wrap messages at. */
+  width?: number;
   /** SARIF only: artifact URIs are relative to this folder. */
   baseDir?: string;
 }
@@ -30,6 +32,6 @@ export function formatReport(result: ScanResult, format: ReportFormat, options: 
     case 'junit':
       return formatJunit(result);
     case 'table':
-      return formatTable(result, { color: options.color });
+      return formatTable(result, { color: options.color, width: options.width });
   }
 }

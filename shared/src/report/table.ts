@@ -5,6 +5,8 @@ import type { ScanFinding, ScanResult } from '../scan/report.js';
 
 export interface TableOptions {
   color?: boolean;
+  /** Terminal width: long messages wrap under their column instead of running on. */
+  width?: number;
 }
 
 const COLOR: Record<Severity, string> = { critical: '\x1b[1;35m', high: '\x1b[31m', medium: '\x1b[33m', low: '\x1b[36m' };
@@ -14,6 +16,23 @@ const RESET = '\x1b[0m';
 
 function paint(on: boolean, code: string, text: string): string {
   return on ? `${code}${text}${RESET}` : text;
+}
+
+/** Word-wraps `text` to `width` columns, continuation lines indented by `indent`. */
+function wrap(text: string, indent: number, width: number | undefined): string {
+  const room = width === undefined ? Infinity : Math.max(20, width - indent);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line !== '' && line.length + 1 + word.length > room) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line === '' ? word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines.join(`\n${' '.repeat(indent)}`);
 }
 
 function resourceLabel(f: ScanFinding): string {
@@ -58,7 +77,8 @@ export function formatTable(result: ScanResult, options: TableOptions = {}): str
       lines.push(`${paint(color, BOLD, resourceLabel(first))}  ${paint(color, DIM, where)}`);
       for (const f of group) {
         const sev = paint(color, COLOR[f.severity], f.severity.toUpperCase().padEnd(sevWidth));
-        lines.push(`  ${sev}  ${f.controlId.padEnd(idWidth)}  ${f.message.replace(/\s+/g, ' ')}`);
+        const message = wrap(f.message.replace(/\s+/g, ' '), 2 + sevWidth + 2 + idWidth + 2, options.width);
+        lines.push(`  ${sev}  ${f.controlId.padEnd(idWidth)}  ${message}`);
       }
       lines.push('');
     }

@@ -74,6 +74,9 @@ describe('scanCommand', () => {
     expect(await readFile(out, 'utf8')).toMatch(/^<\?xml/);
     expect(r.stderr).toContain('reading 1/1 files, 1 objects');
     expect(r.stderr).toContain(`report written to ${out}`);
+    const nowhere = await run({ output: path.join(dir, 'no/such/dir/r.json') });
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toMatch(/^stance: invalid --output: cannot write .*r\.json: ENOENT\n$/);
     const quiet = await run({ failOn: 'none' });
     expect(quiet.stderr).toBe('');
   });

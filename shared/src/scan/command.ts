@@ -52,9 +52,16 @@ function formatFor(flags: ScanFlags, io: ScanIO): ReportFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
+/** A line on a terminal's stderr, redrawn at most every 100 ms (and for the last file). */
 function progressReporter(io: ScanIO): ((p: ReadProgress) => void) | undefined {
   if (!io.stderr.isTTY) return undefined;
-  return (p) => io.stderr.write(`\r\x1b[Kreading ${p.files}/${p.totalFiles} files, ${p.objects} objects`);
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 100 && p.files < p.totalFiles) return;
+    last = now;
+    io.stderr.write(`\r\x1b[Kreading ${p.files}/${p.totalFiles} files, ${p.objects} objects`);
+  };
 }
 
 /** Runs the scan; returns the exit code. */
@@ -79,9 +86,12 @@ export async function scanCommand(inputs: string[], flags: ScanFlags, io: ScanIO
     if (progress) io.stderr.write('\r\x1b[K');
 
     const color = format === 'table' && !flags.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
-    const text = formatReport(result, format, { color });
+    const width = !flags.output && io.stdout.isTTY ? (io.stdout as NodeJS.WriteStream).columns : undefined;
+    const text = formatReport(result, format, { color, width });
     if (flags.output) {
-      await writeFile(flags.output, text);
+      await writeFile(flags.output, text).catch((err: NodeJS.ErrnoException) => {
+        throw new ConfigError('--output', `cannot write ${flags.output}: ${err.code ?? err.message}`);
+      });
       if (io.stderr.isTTY) io.stderr.write(`${summaryLine(result)}\nreport written to ${flags.output}\n`);
     } else {
       io.stdout.write(text);

@@ -7,7 +7,7 @@ import { readManifestDir } from './load.js';
 import { TestApiServer } from './server.js';
 
 async function validate(o: KubeObject): Promise<void> {
-  const mod = (await import(`kubernetes-models/${o.apiVersion}/${o.kind}`)) as Record<string, new (d: unknown) => { validate(): void }>;
+  const mod = (await import(/* @vite-ignore */ `kubernetes-models/${o.apiVersion}/${o.kind}`)) as Record<string, new (d: unknown) => { validate(): void }>;
   const Model = mod[o.kind];
   if (!Model) throw new Error(`no model for ${o.apiVersion}/${o.kind}`);
   new Model(o).validate();

@@ -28,7 +28,12 @@ const APPS = ['web', 'api', 'worker', 'cache', 'db', 'auth', 'search', 'billing'
 export function generateObjects(n: number, opts: GenerateOptions = {}): KubeObject[] {
   const rand = mulberry32(opts.seed ?? 1);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
-  const hex = (len: number): string => Array.from({ length: len }, () => Math.floor(rand() * 16).toString(16)).join('');
+  const hex8 = (): string => Math.floor(rand() * 0x100000000).toString(16).padStart(8, '0');
+  const hex = (len: number): string => {
+    let out = '';
+    while (out.length < len) out += hex8();
+    return out.slice(0, len);
+  };
   const uid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   const nsCount = Math.max(1, opts.namespaces ?? Math.ceil(n / 500));
   const out: KubeObject[] = [];

@@ -18,6 +18,18 @@ import { WatchSession } from './watch.js';
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
+/** Stored objects never change, so each is serialised once however often it is listed. */
+const wireCache = new WeakMap<KubeObject, string>();
+
+function serialized(o: KubeObject): string {
+  let s = wireCache.get(o);
+  if (s === undefined) {
+    s = JSON.stringify(o);
+    wireCache.set(o, s);
+  }
+  return s;
+}
+
 export interface HandlerContext {
   store: ObjectStore;
   lister: Lister;
@@ -304,7 +316,7 @@ function serveList(
   res.write(`${JSON.stringify(head).slice(0, -1)},"items":[`);
   const BATCH = 1000;
   for (let i = 0; i < page.items.length; i += BATCH) {
-    const slice = page.items.slice(i, i + BATCH).map((o) => JSON.stringify(shape === 'partialList' ? partialOf(o) : o));
+    const slice = page.items.slice(i, i + BATCH).map((o) => (shape === 'partialList' ? JSON.stringify(partialOf(o)) : serialized(o)));
     res.write((i === 0 ? '' : ',') + slice.join(','));
   }
   res.end(']}');

@@ -31,6 +31,7 @@ const SHORT_NAMES: Record<string, string[]> = {
   ingresses: ['ing'],
   networkpolicies: ['netpol'],
   poddisruptionbudgets: ['pdb'],
+  events: ['ev'],
 };
 
 /** Members of `kubectl get all`, as upstream. */
@@ -52,7 +53,10 @@ function toInfo(k: KindInfo): ResourceInfo {
   };
 }
 
-export const RESOURCES: readonly ResourceInfo[] = WATCHED_KINDS.map(toInfo);
+/** Served though Stance does not watch them: `kubectl describe` reads Events. */
+const EXTRA_KINDS: readonly KindInfo[] = [{ apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true }];
+
+export const RESOURCES: readonly ResourceInfo[] = [...WATCHED_KINDS, ...EXTRA_KINDS].map(toInfo);
 
 const byPath = new Map<string, ResourceInfo>(RESOURCES.map((r) => [`${r.apiVersion}/${r.plural}`, r]));
 const byKind = new Map<string, ResourceInfo>(RESOURCES.map((r) => [r.kind, r]));

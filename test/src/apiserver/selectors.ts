@@ -78,6 +78,7 @@ export function parseLabelSelector(raw: string | null | undefined): Predicate {
 const EXTRA_FIELDS: Record<string, string[]> = {
   Pod: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
   Secret: ['type'],
+  Event: ['involvedObject.kind', 'involvedObject.namespace', 'involvedObject.name', 'involvedObject.uid', 'involvedObject.apiVersion', 'involvedObject.resourceVersion', 'involvedObject.fieldPath', 'reason', 'reportingComponent', 'source', 'type'],
   Node: ['spec.unschedulable'],
   Namespace: ['status.phase'],
   ReplicaSet: ['status.replicas'],

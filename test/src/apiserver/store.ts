@@ -46,7 +46,10 @@ export class ObjectStore {
   private compacted = 0;
   private readonly listeners = new Map<string, Set<Listener>>();
 
-  constructor(private readonly logSize = 10_000) {}
+  constructor(
+    private readonly logSize = 10_000,
+    private readonly onListenerError: (err: unknown) => void = () => {},
+  ) {}
 
   currentRv(): number {
     return this.rv;
@@ -239,7 +242,15 @@ export class ObjectStore {
       this.log = this.log.slice(drop);
     }
     const set = this.listeners.get(ev.res.kind);
-    if (set) for (const l of [...set]) l(ev);
+    if (!set) return;
+    for (const l of [...set]) {
+      // A failing watcher must not fail the write that triggered it.
+      try {
+        l(ev);
+      } catch (err) {
+        this.onListenerError(err);
+      }
+    }
   }
 }
 

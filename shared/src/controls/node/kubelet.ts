@@ -34,6 +34,10 @@ function kubeletRule(cis: string, title: string, severity: Severity, rationale: 
     check: (doc): CheckResult => {
       const k = doc.kubelet;
       if (!k) return null;
+      // A default only stands in for a config file that was read: an unreadable one is no data.
+      if (k.configErrors.length > 0 && fields.some((f) => k.sources[f] === 'default')) {
+        return { noData: `kubelet configuration not fully readable: ${k.configErrors.join('; ')}` };
+      }
       const why = rule(k.settings, doc);
       if (why === null) return null;
       if (why === undefined) return PASS;

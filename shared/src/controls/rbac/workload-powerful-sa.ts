@@ -1,57 +1,75 @@
-// rbac.workload-powerful-sa: a running workload whose ServiceAccount token (mounted
-// automatically unless turned off) carries any of the powerful rights, through bindings
-// naming the ServiceAccount, its username, or its groups.
-import type { CheckResult, Control } from '../../engine/types.js';
+// rbac.workload-powerful-sa: a running workload mounts the token of a ServiceAccount that
+// holds any of the powerful rights. The finding sits on the ServiceAccount (naming the
+// workloads): a binding change then re-evaluates ServiceAccounts, not every workload of
+// the cluster. A workload whose ServiceAccount object is not known (manifests scanned
+// without it) is judged on the workload itself.
+import type { CheckResult, ClusterView, Control } from '../../engine/types.js';
 import { POD_BEARING_KINDS, type KubeObject } from '../../model/index.js';
-import { resolveRoleRef } from '../../rbac/resolve.js';
-import { POWERFUL_RIGHTS } from '../../rbac/rights.js';
-import { bindingsForServiceAccount } from '../../rbac/subjects.js';
-import { podTemplateOf } from '../../workload/pod-template.js';
+import { describeHeld, powerfulRightsOf } from '../../rbac/service-account-rights.js';
+import { podTemplateOf, type PodTemplate } from '../../workload/pod-template.js';
+import { listInNamespace } from '../network/same-namespace.js';
 
 /** Pods that finished, and controllers scaled to zero, run nothing. */
 function isRunning(o: KubeObject): boolean {
   const status = o.status as { phase?: string } | undefined;
   if (o.kind === 'Pod') return status?.phase !== 'Succeeded' && status?.phase !== 'Failed';
-  const replicas = (o.spec as { replicas?: unknown } | undefined)?.replicas;
-  return replicas !== 0;
+  return (o.spec as { replicas?: unknown } | undefined)?.replicas !== 0;
 }
 
-function check(subject: KubeObject, view: Parameters<Control['check']>[1]['view']): CheckResult {
-  const template = podTemplateOf(subject);
-  if (!template || !isRunning(subject)) return null;
-  const spec = template.spec as { serviceAccountName?: unknown; serviceAccount?: unknown; automountServiceAccountToken?: unknown };
-  const saName =
-    typeof spec.serviceAccountName === 'string' && spec.serviceAccountName
-      ? spec.serviceAccountName
-      : typeof spec.serviceAccount === 'string' && spec.serviceAccount
-        ? spec.serviceAccount
-        : 'default';
-  if (spec.automountServiceAccountToken === false) return [];
-  const ns = subject.metadata.namespace ?? 'default';
-  // The pod's own setting wins over the ServiceAccount's.
-  if (spec.automountServiceAccountToken === undefined) {
-    const sa = view.get('ServiceAccount', subject.metadata.namespace, saName);
-    if (sa?.automountServiceAccountToken === false) return [];
-  }
+interface PodIdentity {
+  serviceAccountName?: unknown;
+  serviceAccount?: unknown;
+  automountServiceAccountToken?: unknown;
+}
 
-  const bindings = [
-    ...bindingsForServiceAccount(view.list('RoleBinding'), ns, saName),
-    ...bindingsForServiceAccount(view.list('ClusterRoleBinding'), ns, saName),
-  ];
-  const found: string[] = [];
-  for (const b of bindings) {
-    const role = resolveRoleRef(view, b);
-    if (!role) continue;
-    const rights = POWERFUL_RIGHTS.filter((right) => role.rules.some((r) => right.grants(r.rule)));
-    if (rights.length === 0) continue;
-    const where = b.kind === 'RoleBinding' ? ` in namespace ${b.metadata.namespace}` : ' cluster-wide';
-    found.push(`${rights.map((r) => r.label).join(', ')}${where} via ${b.kind} ${b.metadata.name} → ${role.kind} ${role.name}`);
+function serviceAccountOf(t: PodTemplate): string {
+  const spec = t.spec as PodIdentity;
+  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) return spec.serviceAccountName;
+  if (typeof spec.serviceAccount === 'string' && spec.serviceAccount) return spec.serviceAccount;
+  return 'default';
+}
+
+/** The pod's own automount setting wins over the ServiceAccount's. */
+function mountsToken(t: PodTemplate, sa: KubeObject | undefined): boolean {
+  const own = (t.spec as PodIdentity).automountServiceAccountToken;
+  if (typeof own === 'boolean') return own;
+  return sa?.automountServiceAccountToken !== false;
+}
+
+function checkServiceAccount(sa: KubeObject, view: ClusterView): CheckResult {
+  const ns = sa.metadata.namespace ?? 'default';
+  const name = sa.metadata.name ?? '';
+  const held = powerfulRightsOf(view, ns, name);
+  if (held.length === 0) return [];
+  // Only now look at workloads: an unprivileged ServiceAccount never depends on pod churn.
+  const users: KubeObject[] = [];
+  for (const kind of POD_BEARING_KINDS) {
+    for (const w of listInNamespace(view, kind, sa.metadata.namespace)) {
+      const t = podTemplateOf(w);
+      if (t && isRunning(w) && serviceAccountOf(t) === name && mountsToken(t, sa)) users.push(w);
+    }
   }
-  if (found.length === 0) return [];
+  if (users.length === 0) return null; // nothing runs with it; the bindings carry their own findings
+  const top = users.filter((w) => !w.metadata.ownerReferences?.some((o) => o.controller));
+  const shown = (top.length ? top : users).map((w) => `${w.kind} ${w.metadata.name}`);
+  const list = shown.length > 5 ? `${shown.slice(0, 5).join(', ')} and ${shown.length - 5} more` : shown.join(', ');
+  return [{ message: `ServiceAccount ${ns}/${name}, mounted by ${list}, holds: ${describeHeld(held)}`, evidence: ['metadata.name'] }];
+}
+
+function checkWorkload(w: KubeObject, view: ClusterView): CheckResult {
+  const t = podTemplateOf(w);
+  if (!t || !isRunning(w)) return null;
+  const name = serviceAccountOf(t);
+  const sa = view.get('ServiceAccount', w.metadata.namespace, name);
+  if (sa) return null; // judged on the ServiceAccount
+  if (!mountsToken(t, undefined)) return [];
+  const ns = w.metadata.namespace ?? 'default';
+  const held = powerfulRightsOf(view, ns, name);
+  if (held.length === 0) return [];
   return [
     {
-      message: `ServiceAccount ${ns}/${saName}, whose token is mounted into this workload, holds: ${found.join('; ')}`,
-      evidence: [`${template.specPath}.serviceAccountName`],
+      message: `ServiceAccount ${ns}/${name}, whose token is mounted into this workload, holds: ${describeHeld(held)}`,
+      evidence: [`${t.specPath}.serviceAccountName`],
     },
   ];
 }
@@ -64,13 +82,14 @@ export const workloadPowerfulSa: Control = {
   rationale:
     'A workload\'s ServiceAccount token is mounted into every container. Anyone who compromises the workload (an RCE, an SSRF that reads the token) inherits the ServiceAccount\'s rights: reading Secrets, creating pods, exec, escalation.',
   remediation:
-    'Give the workload its own ServiceAccount bound only to what it calls; if it does not use the Kubernetes API, set `automountServiceAccountToken: false` in the pod spec. Remove the powerful rules from the role, or the ServiceAccount (or its group) from the binding.',
+    'Give the workload its own ServiceAccount bound only to what it calls; if it does not use the Kubernetes API, set `automountServiceAccountToken: false` in the pod spec (or on the ServiceAccount). Remove the powerful rules from the role, or the ServiceAccount (or its group) from the binding.',
   frameworks: [
     { framework: 'nsa-cisa', id: 'authentication-authorization' },
     { framework: 'mitre-attack', id: 'T1078.004' },
     { framework: 'mitre-attack', id: 'T1528' },
   ],
-  kinds: POD_BEARING_KINDS,
-  reads: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole'],
-  check: (subject, ctx) => check(subject, ctx.view),
+  kinds: ['ServiceAccount', ...POD_BEARING_KINDS],
+  reads: ['ServiceAccount', 'RoleBinding', 'ClusterRoleBinding', 'Role', 'ClusterRole', ...POD_BEARING_KINDS],
+  check: (subject, ctx) =>
+    subject.kind === 'ServiceAccount' ? checkServiceAccount(subject, ctx.view) : checkWorkload(subject, ctx.view),
 };

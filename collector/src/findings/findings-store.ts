@@ -1,0 +1,234 @@
+// SQLite access for findings, their event history and the per-subject outcomes that
+// the posture score is tallied from.
+import type { Severity, SuggestedPatch } from '@stance/shared/engine/index';
+import type { Db } from '../store/database.js';
+import { decodeCursor, encodeCursor } from '../store/resources.js';
+
+export type FindingStatus = 'open' | 'resolved' | 'excepted';
+
+export interface FindingRow {
+  clusterId: string;
+  controlId: string;
+  subjectKey: string;
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  status: FindingStatus;
+  severity: Severity;
+  message: string;
+  evidence: string[];
+  patch: SuggestedPatch | null;
+  reason: string | null;
+  firstSeen: number;
+  lastSeen: number;
+  openedAt: number;
+  resolvedAt: number | null;
+  resourceVersion: string | null;
+}
+
+export interface FindingEvent {
+  event: 'opened' | 'reopened' | 'resolved' | 'excepted';
+  at: number;
+  resourceVersion: string | null;
+  cause: unknown;
+}
+
+/** Compact per-subject outcome codes: "pass", "fail:<severity>", "exempt", "no-data". */
+export type OutcomeCodes = Record<string, string>;
+
+export interface FindingQuery {
+  cluster?: string;
+  namespace?: string;
+  severity?: Severity;
+  control?: string;
+  kind?: string;
+  status?: FindingStatus;
+  limit: number;
+  cursor?: string;
+}
+
+interface Row {
+  cluster_id: string;
+  control_id: string;
+  subject_key: string;
+  api_version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  status: FindingStatus;
+  severity: Severity;
+  message: string;
+  evidence: string;
+  patch: string | null;
+  reason: string | null;
+  first_seen: number;
+  last_seen: number;
+  opened_at: number;
+  resolved_at: number | null;
+  resource_version: string | null;
+}
+
+const toFinding = (r: Row): FindingRow => ({
+  clusterId: r.cluster_id,
+  controlId: r.control_id,
+  subjectKey: r.subject_key,
+  apiVersion: r.api_version,
+  kind: r.kind,
+  namespace: r.namespace,
+  name: r.name,
+  status: r.status,
+  severity: r.severity,
+  message: r.message,
+  evidence: JSON.parse(r.evidence) as string[],
+  patch: r.patch ? (JSON.parse(r.patch) as SuggestedPatch) : null,
+  reason: r.reason,
+  firstSeen: r.first_seen,
+  lastSeen: r.last_seen,
+  openedAt: r.opened_at,
+  resolvedAt: r.resolved_at,
+  resourceVersion: r.resource_version,
+});
+
+export class FindingsStore {
+  private readonly stmt;
+
+  constructor(private readonly db: Db) {
+    this.stmt = {
+      subject: db.prepare<[string, string], { outcomes: string }>('SELECT outcomes FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?'),
+      putSubject: db.prepare(
+        `INSERT INTO subject_outcomes (cluster_id, subject_key, kind, namespace, outcomes) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (cluster_id, subject_key) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, outcomes = excluded.outcomes`,
+      ),
+      deleteSubject: db.prepare('DELETE FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?'),
+      allSubjects: db.prepare<[], { cluster_id: string; namespace: string; outcomes: string }>('SELECT cluster_id, namespace, outcomes FROM subject_outcomes'),
+      subjectNamespace: db.prepare<[string, string], { namespace: string; kind: string }>(
+        'SELECT namespace, kind FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?',
+      ),
+      finding: db.prepare<[string, string, string], Row>('SELECT * FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
+      upsert: db.prepare(
+        `INSERT INTO findings (cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch, reason,
+                               first_seen, last_seen, opened_at, resolved_at, resource_version)
+         VALUES (@clusterId, @controlId, @subjectKey, @apiVersion, @kind, @namespace, @name, @status, @severity, @message, @evidence, @patch, @reason,
+                 @firstSeen, @lastSeen, @openedAt, @resolvedAt, @resourceVersion)
+         ON CONFLICT (cluster_id, control_id, subject_key) DO UPDATE SET
+           api_version = excluded.api_version, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
+           status = excluded.status, severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
+           patch = excluded.patch, reason = excluded.reason, last_seen = excluded.last_seen, opened_at = excluded.opened_at,
+           resolved_at = excluded.resolved_at, resource_version = excluded.resource_version`,
+      ),
+      event: db.prepare('INSERT INTO finding_events (cluster_id, control_id, subject_key, event, at, resource_version, cause) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      events: db.prepare<[string, string, string], { event: FindingEvent['event']; at: number; resource_version: string | null; cause: string | null }>(
+        'SELECT event, at, resource_version, cause FROM finding_events WHERE cluster_id = ? AND control_id = ? AND subject_key = ? ORDER BY id',
+      ),
+      openForSubject: db.prepare<[string, string], Row>("SELECT * FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'"),
+    };
+  }
+
+  subjectOutcomes(clusterId: string, subjectKey: string): OutcomeCodes | undefined {
+    const r = this.stmt.subject.get(clusterId, subjectKey);
+    return r ? (JSON.parse(r.outcomes) as OutcomeCodes) : undefined;
+  }
+
+  subjectInfo(clusterId: string, subjectKey: string): { namespace: string; kind: string } | undefined {
+    return this.stmt.subjectNamespace.get(clusterId, subjectKey);
+  }
+
+  putSubjectOutcomes(clusterId: string, subjectKey: string, kind: string, namespace: string, codes: OutcomeCodes): void {
+    this.stmt.putSubject.run(clusterId, subjectKey, kind, namespace, JSON.stringify(codes));
+  }
+
+  deleteSubjectOutcomes(clusterId: string, subjectKey: string): void {
+    this.stmt.deleteSubject.run(clusterId, subjectKey);
+  }
+
+  *allSubjectOutcomes(): Generator<{ clusterId: string; namespace: string; codes: OutcomeCodes }> {
+    for (const r of this.stmt.allSubjects.iterate()) yield { clusterId: r.cluster_id, namespace: r.namespace, codes: JSON.parse(r.outcomes) as OutcomeCodes };
+  }
+
+  finding(clusterId: string, controlId: string, subjectKey: string): FindingRow | undefined {
+    const r = this.stmt.finding.get(clusterId, controlId, subjectKey);
+    return r ? toFinding(r) : undefined;
+  }
+
+  /** Findings of a subject that are not resolved (to close them when it disappears). */
+  unresolvedForSubject(clusterId: string, subjectKey: string): FindingRow[] {
+    return this.stmt.openForSubject.all(clusterId, subjectKey).map(toFinding);
+  }
+
+  save(f: FindingRow): void {
+    this.stmt.upsert.run({ ...f, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null });
+  }
+
+  addEvent(f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>, e: FindingEvent): void {
+    this.stmt.event.run(f.clusterId, f.controlId, f.subjectKey, e.event, e.at, e.resourceVersion, e.cause === undefined ? null : JSON.stringify(e.cause));
+  }
+
+  events(clusterId: string, controlId: string, subjectKey: string): FindingEvent[] {
+    return this.stmt.events.all(clusterId, controlId, subjectKey).map((r) => ({
+      event: r.event,
+      at: r.at,
+      resourceVersion: r.resource_version,
+      cause: r.cause ? (JSON.parse(r.cause) as unknown) : null,
+    }));
+  }
+
+  /** One page, most severe first, then by control and resource. */
+  query(q: FindingQuery): { items: FindingRow[]; nextCursor?: string } {
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    const add = (sql: string, v: string | number | undefined) => {
+      if (v === undefined) return;
+      where.push(sql);
+      args.push(v);
+    };
+    add('cluster_id = ?', q.cluster);
+    add('namespace = ?', q.namespace);
+    add('severity = ?', q.severity);
+    add('control_id = ?', q.control);
+    add('kind = ?', q.kind);
+    add('status = ?', q.status);
+    const rank = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END";
+    if (q.cursor) {
+      const [r, ...rest] = decodeCursor(q.cursor, 6);
+      where.push(`(${rank}, control_id, cluster_id, namespace, name, subject_key) > (?, ?, ?, ?, ?, ?)`);
+      args.push(Number(r), ...rest);
+    }
+    const sql = `SELECT *, ${rank} AS rank FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY rank, control_id, cluster_id, namespace, name, subject_key LIMIT ?`;
+    const rows = this.db.prepare<(string | number)[], Row & { rank: number }>(sql).all(...args, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const out: { items: FindingRow[]; nextCursor?: string } = { items: page.map(toFinding) };
+    if (rows.length > q.limit && last) {
+      out.nextCursor = encodeCursor([String(last.rank), last.control_id, last.cluster_id, last.namespace, last.name, last.subject_key]);
+    }
+    return out;
+  }
+
+  countByStatus(clusterId?: string): Record<FindingStatus, number> {
+    const rows = this.db
+      .prepare<string[], { status: FindingStatus; n: number }>(
+        `SELECT status, count(*) AS n FROM findings ${clusterId ? 'WHERE cluster_id = ?' : ''} GROUP BY status`,
+      )
+      .all(...(clusterId ? [clusterId] : []));
+    const out: Record<FindingStatus, number> = { open: 0, resolved: 0, excepted: 0 };
+    for (const r of rows) out[r.status] = r.n;
+    return out;
+  }
+
+  savePosture(clusterId: string, at: number, scope: string, score: number, passed: number, failed: number): void {
+    this.db
+      .prepare('INSERT OR REPLACE INTO posture_history (cluster_id, at, scope, score, passed, failed) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(clusterId, at, scope, score, passed, failed);
+  }
+
+  postureHistory(clusterId: string, scope: string, limit: number): { at: number; score: number; passed: number; failed: number }[] {
+    return this.db
+      .prepare<[string, string, number], { at: number; score: number; passed: number; failed: number }>(
+        'SELECT at, score, passed, failed FROM posture_history WHERE cluster_id = ? AND scope = ? ORDER BY at DESC LIMIT ?',
+      )
+      .all(clusterId, scope, limit)
+      .reverse();
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { Control } from '../../engine/types.js';
+import type { PolicyRule } from '../../rbac/types.js';
+import { binding, group, outcomesByName, role, sa, user } from './fixtures.js';
+import {
+  clusterAdminBinding,
+  escalateBindImpersonate,
+  nodesProxy,
+  podCreate,
+  podExec,
+  secretsRead,
+  wildcard,
+} from './role-rights.js';
+
+const HARMLESS: PolicyRule = { apiGroups: [''], resources: ['configmaps'], verbs: ['get', 'list'] };
+
+const CASES: { control: Control; cis?: string; offending: PolicyRule }[] = [
+  { control: clusterAdminBinding, cis: '5.1.1', offending: { apiGroups: ['*'], resources: ['*'], verbs: ['*'] } },
+  { control: secretsRead, cis: '5.1.2', offending: { apiGroups: [''], resources: ['secrets'], verbs: ['list'] } },
+  { control: wildcard, cis: '5.1.3', offending: { apiGroups: ['apps'], resources: ['*'], verbs: ['get'] } },
+  { control: podCreate, cis: '5.1.4', offending: { apiGroups: ['batch'], resources: ['cronjobs'], verbs: ['create'] } },
+  { control: podExec, offending: { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] } },
+  { control: escalateBindImpersonate, cis: '5.1.8', offending: { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] } },
+  { control: nodesProxy, cis: '5.1.10', offending: { apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] } },
+];
+
+describe.each(CASES)('$control.id', ({ control, cis, offending }) => {
+  it('carries full data', () => {
+    expect(control.title && control.rationale && control.remediation).toBeTruthy();
+    if (cis) expect(control.frameworks).toContainEqual({ framework: 'cis-kubernetes', id: cis });
+    expect(control.reads).toEqual(expect.arrayContaining(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']));
+  });
+
+  it('fails the binding that grants the right, naming role, rule and subjects', () => {
+    const r = role('ops', 'team', [HARMLESS, offending]);
+    const b = binding('ops-binding', 'team', { kind: 'Role', name: 'ops' }, [sa('deployer', 'team'), user('alice')]);
+    const out = outcomesByName([r, b], control);
+    const fail = out.get('RoleBinding/ops-binding')!;
+    expect(fail.status).toBe('fail');
+    expect(fail.severity).toBe(control.severity);
+    expect(fail.message).toContain('Role "ops"');
+    expect(fail.message).toContain('Role/ops rule #1');
+    expect(fail.message).toContain('ServiceAccount team/deployer');
+    expect(fail.message).toContain('User alice');
+    expect(fail.evidence).toContain('roleRef');
+    // The bound role itself passes: the finding sits on the binding.
+    expect(out.get('Role/ops')!.status).toBe('pass');
+  });
+
+  it('fails a ClusterRoleBinding to a ClusterRole the same way', () => {
+    const r = role('global', undefined, [offending]);
+    const b = binding('global', undefined, { kind: 'ClusterRole', name: 'global' }, [group('devs')]);
+    expect(outcomesByName([r, b], control).get('ClusterRoleBinding/global')!.status).toBe('fail');
+  });
+
+  it('fails an unbound role that grants the right at low severity', () => {
+    const out = outcomesByName([role('lonely', undefined, [HARMLESS, offending])], control);
+    const o = out.get('ClusterRole/lonely')!;
+    expect(o.status).toBe('fail');
+    expect(o.severity).toBe('low');
+    expect(o.evidence).toEqual(['rules[1]']);
+  });
+
+  it('passes roles and bindings without the right', () => {
+    const r = role('reader', 'team', [HARMLESS]);
+    const b = binding('reader', 'team', { kind: 'Role', name: 'reader' }, [user('bob')]);
+    const out = outcomesByName([r, b], control);
+    expect(out.get('RoleBinding/reader')!.status).toBe('pass');
+    expect(out.get('Role/reader')!.status).toBe('pass');
+  });
+
+  it('reports no-data when the role is missing, and exempts system: objects', () => {
+    const b = binding('dangling', 'team', { kind: 'Role', name: 'gone' }, [user('bob')]);
+    expect(outcomesByName([b], control).get('RoleBinding/dangling')!.status).toBe('no-data');
+    const sys = role('system:controller:x', undefined, [offending]);
+    expect(outcomesByName([sys], control).get('ClusterRole/system:controller:x')!.status).toBe('exempt');
+    expect(outcomesByName([sys], control, { systemExemptions: false }).get('ClusterRole/system:controller:x')!.status).toBe('fail');
+  });
+});
+
+describe('rbac.cluster-admin-binding specifics', () => {
+  it('knows cluster-admin without its object (scan of manifests) and exempts the default binding', () => {
+    const b = binding('ci-admin', undefined, { kind: 'ClusterRole', name: 'cluster-admin' }, [sa('ci', 'ci')]);
+    const dflt = binding('cluster-admin', undefined, { kind: 'ClusterRole', name: 'cluster-admin' }, [group('system:masters')]);
+    const out = outcomesByName([b, dflt], clusterAdminBinding);
+    expect(out.get('ClusterRoleBinding/ci-admin')!.status).toBe('fail');
+    expect(out.get('ClusterRoleBinding/cluster-admin')!.status).toBe('exempt');
+  });
+
+  it('resolves aggregated roles and points at the aggregated rule', () => {
+    const part = role('part', undefined, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }], {
+      metadata: { name: 'part', labels: { 'agg/secrets': 'true' } },
+    });
+    const agg = role('agg', undefined, [], { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { 'agg/secrets': 'true' } }] } });
+    const b = binding('b', 'app', { kind: 'ClusterRole', name: 'agg' }, [user('bob')]);
+    const out = outcomesByName([part, agg, b], secretsRead);
+    expect(out.get('RoleBinding/b')!.message).toContain('ClusterRole/part rule #0');
+    expect(out.get('ClusterRole/part')!.status).toBe('pass'); // aggregated into a bound role
+  });
+});

@@ -1,0 +1,145 @@
+// A full Stance stack for benchmarks: the test API server with generated objects in
+// this process, `stance collector` and `stance agent --mode cluster` as real child
+// processes (through the e2e harness). start() measures the initial sync on the way.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestApiServer } from '../../src/apiserver/index.js';
+import { runStance, startCollector, type CollectorProcess, type StanceProcess } from '../../src/harness/index.js';
+import { MemorySampler, type MemoryReading } from './memory.js';
+
+export interface StackOptions {
+  objects: number;
+  seed?: number;
+  /** Extra NODE_OPTIONS for the children, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  agentNodeOptions?: string;
+  collectorNodeOptions?: string;
+  agentArgs?: string[];
+  /** How often the collector's object count is polled while syncing. */
+  pollMs?: number;
+  syncTimeoutMs?: number;
+}
+
+export interface SyncTimings {
+  objects: number;
+  generateMs: number;
+  collectorStartMs: number;
+  /** Agent spawn → its "cluster agent starting" log (process and module start-up). */
+  agentStartupMs: number;
+  /** Agent spawn → the collector holds every object: the headline figure. */
+  syncMs: number;
+  /** "cluster agent starting" → every object held: the sync without process start-up. */
+  syncAfterStartupMs: number;
+  /** Agent spawn → the collector holds its first object. */
+  firstObjectMs: number;
+  objectsPerSecond: number;
+  /** The slowest answer of GET /api/v1/clusters during the sync: how long the collector's event loop stalls. */
+  slowestPollMs: number;
+  /** Failed polls (timeouts), with when and why. */
+  pollErrors: string[];
+  agent: MemoryReading & { pid: number };
+  collector: MemoryReading & { pid: number };
+}
+
+export class StackError extends Error {
+  constructor(message: string, readonly logTail: string[]) {
+    super(`${message}\n${logTail.join('\n')}`);
+    this.name = 'StackError';
+  }
+}
+
+export class BenchStack {
+  private constructor(
+    readonly api: TestApiServer,
+    readonly collector: CollectorProcess,
+    readonly agent: StanceProcess,
+    readonly dir: string,
+    readonly agentMemory: MemorySampler,
+    readonly collectorMemory: MemorySampler,
+    readonly sync: SyncTimings,
+  ) {}
+
+  /** Objects the collector holds, over every cluster and kind. */
+  static async storedTotal(collector: CollectorProcess): Promise<number> {
+    const res = await fetch(`${collector.httpUrl}/api/v1/clusters`);
+    const body = (await res.json()) as { items: { resources: Record<string, number> }[] };
+    return body.items.reduce((n, c) => n + Object.values(c.resources).reduce((a, b) => a + b, 0), 0);
+  }
+
+  static async start(opts: StackOptions): Promise<BenchStack> {
+    const dir = mkdtempSync(join(tmpdir(), 'stance-bench-'));
+    let t = performance.now();
+    const api = new TestApiServer();
+    api.generate(opts.objects, { seed: opts.seed ?? 42 });
+    await api.start();
+    const generateMs = performance.now() - t;
+    const kubeconfig = join(dir, 'kubeconfig.yaml');
+    api.writeKubeconfig(kubeconfig);
+    const total = api.count();
+
+    t = performance.now();
+    const collector = await startCollector(['--data', join(dir, 'data')], opts.collectorNodeOptions ? { NODE_OPTIONS: opts.collectorNodeOptions } : {});
+    const collectorStartMs = performance.now() - t;
+    const collectorMemory = new MemorySampler(collector.child.pid!);
+
+    const t0 = performance.now();
+    const agent = runStance(
+      'agent',
+      ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
+      opts.agentNodeOptions ? { NODE_OPTIONS: opts.agentNodeOptions } : {},
+    );
+    const agentMemory = new MemorySampler(agent.child.pid!);
+    let agentStartedAt: number | undefined;
+    let firstObjectAt: number | undefined;
+    let slowestPollMs = 0;
+    const pollErrors: string[] = [];
+    const deadline = t0 + (opts.syncTimeoutMs ?? 300_000);
+    for (;;) {
+      if (agentStartedAt === undefined && agent.logs.some((l) => l.msg === 'cluster agent starting')) agentStartedAt = performance.now();
+      const asked = performance.now();
+      let stored = 0;
+      try {
+        stored = await BenchStack.storedTotal(collector);
+      } catch (err) {
+        pollErrors.push(`${((asked - t0) / 1000).toFixed(1)} s: ${(err as Error).message} (${String((err as { cause?: unknown }).cause)})`);
+      }
+      const now = performance.now();
+      slowestPollMs = Math.max(slowestPollMs, now - asked);
+      if (stored > 0) firstObjectAt ??= now;
+      if (stored >= total) break;
+      if (agent.child.exitCode !== null || collector.child.exitCode !== null) {
+        throw new StackError('a process exited during the sync', [...pollErrors, ...agent.stderrText.slice(-5), ...collector.stderrText.slice(-5)]);
+      }
+      if (now > deadline) throw new StackError(`sync not done: ${stored} of ${total} objects`, [...pollErrors, ...agent.stderrText.slice(-5)]);
+      await new Promise((r) => setTimeout(r, opts.pollMs ?? 200));
+    }
+    const syncMs = performance.now() - t0;
+    const a = agentMemory.sample();
+    const c = collectorMemory.sample();
+    const sync: SyncTimings = {
+      objects: total,
+      generateMs,
+      collectorStartMs,
+      agentStartupMs: (agentStartedAt ?? t0) - t0,
+      syncMs,
+      syncAfterStartupMs: syncMs - ((agentStartedAt ?? t0) - t0),
+      firstObjectMs: (firstObjectAt ?? t0) - t0,
+      objectsPerSecond: total / (syncMs / 1000),
+      slowestPollMs,
+      pollErrors,
+      agent: { pid: agentMemory.pid, rssMiB: a.rssMiB, hwmMiB: a.hwmMiB },
+      collector: { pid: collectorMemory.pid, rssMiB: c.rssMiB, hwmMiB: c.hwmMiB },
+    };
+    return new BenchStack(api, collector, agent, dir, agentMemory, collectorMemory, sync);
+  }
+
+  /** SIGTERM both processes (so --cpu-prof profiles are written), stop the API server, remove the data. */
+  async stop(): Promise<void> {
+    this.agentMemory.stop();
+    this.collectorMemory.stop();
+    await this.agent.kill('SIGTERM');
+    await this.collector.kill('SIGTERM');
+    await this.api.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,56 @@
+// `pnpm bench [section...]`: prints the machine, then runs every section (or the named
+// ones) in registry order. A benchmark, not a test: it reports figures and marks missed
+// targets, and exits 1 only when a section fails to run.
+//   BENCH_OBJECTS=n                 objects in the shared stack (default 100000)
+//   BENCH_AGENT_NODE_OPTIONS=...    e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the agent
+//   BENCH_COLLECTOR_NODE_OPTIONS=.. the same for the collector
+import { SharedStack, type BenchContext } from './lib/context.js';
+import { loadNow, machineInfo } from './lib/machine.js';
+import { printJson, printTable } from './lib/report.js';
+import { SECTIONS } from './sections.js';
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2).filter((a) => a !== '--');
+  const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
+  if (unknown.length > 0) {
+    console.error(`unknown section(s): ${unknown.join(', ')}; known: ${SECTIONS.map((s) => s.name).join(', ')}`);
+    return 2;
+  }
+  const selected = wanted.length > 0 ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS;
+  const machine = machineInfo();
+  console.log(`# Stance benchmarks — ${machine.date}`);
+  console.log(`cpu: ${machine.cpu} · cores: ${machine.cores} · memory: ${machine.memoryGiB} GiB · node ${machine.node} · load: ${machine.load.join(' ')}`);
+
+  const objects = Number(process.env.BENCH_OBJECTS ?? 100_000);
+  const shared = new SharedStack({
+    objects,
+    ...(process.env.BENCH_AGENT_NODE_OPTIONS ? { agentNodeOptions: process.env.BENCH_AGENT_NODE_OPTIONS } : {}),
+    ...(process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { collectorNodeOptions: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {}),
+  });
+  const ctx: BenchContext = { machine, objects, stack: () => shared.get() };
+  let failed = 0;
+  try {
+    for (const section of selected) {
+      const t = performance.now();
+      try {
+        const report = await section.run(ctx);
+        printTable(`${section.title} (${((performance.now() - t) / 1000).toFixed(0)} s, load ${loadNow()})`, report.rows);
+        printJson(section.name, machineInfo(), report.data);
+      } catch (err) {
+        failed += 1;
+        console.error(`section ${section.name} failed: ${(err as Error).stack ?? String(err)}`);
+      }
+    }
+  } finally {
+    await shared.stop();
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

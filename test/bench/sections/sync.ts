@@ -1,0 +1,34 @@
+// Initial sync: agent start → the collector holds every object of a 100,000-object
+// cluster, with the peak memory of both processes.
+import type { BenchSection } from '../lib/context.js';
+import { mib, num, s } from '../lib/report.js';
+
+const TARGET_SYNC_MS = 30_000;
+const TARGET_COLLECTOR_MIB = 400;
+const TARGET_AGENT_MIB = 128;
+
+export const sync: BenchSection = {
+  name: 'sync',
+  title: 'Initial sync',
+  async run(ctx) {
+    const t = (await ctx.stack()).sync;
+    return {
+      rows: [
+        { metric: 'objects', value: num(t.objects) },
+        { metric: 'agent start → all objects stored', value: s(t.syncMs), target: `< ${s(TARGET_SYNC_MS)}`, ok: t.syncMs < TARGET_SYNC_MS },
+        { metric: '  of which agent process start-up', value: s(t.agentStartupMs) },
+        { metric: '  agent start → first object stored', value: s(t.firstObjectMs) },
+        { metric: 'throughput (incl. start-up)', value: `${num(t.objectsPerSecond)} obj/s` },
+        { metric: 'throughput (after start-up)', value: `${num(t.objects / (t.syncAfterStartupMs / 1000))} obj/s` },
+        { metric: 'slowest GET /api/v1/clusters during sync', value: `${t.slowestPollMs.toFixed(0)} ms${t.pollErrors.length ? ` (${t.pollErrors.length} failed)` : ''}` },
+        { metric: 'collector peak RSS (VmHWM)', value: mib(t.collector.hwmMiB), target: `< ${TARGET_COLLECTOR_MIB} MiB`, ok: t.collector.hwmMiB < TARGET_COLLECTOR_MIB },
+        { metric: 'collector RSS after sync', value: mib(t.collector.rssMiB) },
+        { metric: 'agent peak RSS (VmHWM)', value: mib(t.agent.hwmMiB), target: `< ${TARGET_AGENT_MIB} MiB`, ok: t.agent.hwmMiB < TARGET_AGENT_MIB },
+        { metric: 'agent RSS after sync', value: mib(t.agent.rssMiB) },
+        { metric: 'test API server: generate + start', value: s(t.generateMs) },
+        { metric: 'collector start-up', value: s(t.collectorStartMs) },
+      ],
+      data: { ...t },
+    };
+  },
+};
