@@ -63,7 +63,17 @@ export class KubeClient {
     let req: http.ClientRequest | undefined;
     let aborted = false;
     const done = (async () => {
-      const res = await this.request(path, { ...query, watch: 'true' }, accept, (r) => (req = r));
+      let res: http.IncomingMessage;
+      try {
+        // An abort that came before the request existed must still end it.
+        res = await this.request(path, { ...query, watch: 'true' }, accept, (r) => {
+          req = r;
+          if (aborted) r.destroy();
+        });
+      } catch (err) {
+        if (aborted) return;
+        throw err;
+      }
       if ((res.statusCode ?? 0) !== 200) throw toApiError(res.statusCode ?? 0, await readBody(res), path);
       await new Promise<void>((resolve, reject) => {
         let timer: NodeJS.Timeout;

@@ -115,6 +115,8 @@ export class Reflector {
     let rv = startRv;
     const accept = this.kind.metadataOnly ? ACCEPT_METADATA : ACCEPT_JSON;
     while (!this.stopped.signal.aborted) {
+      // A resync asked for while the list was finishing found no watch to abort.
+      if (this.relist) throw new RelistNeeded();
       let expired = false;
       let failure: KubeApiError | undefined;
       const onEvent = (e: WatchEvent) => {

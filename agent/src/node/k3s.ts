@@ -103,7 +103,7 @@ export async function readDistConfig(fs: HostFs, dist: 'k3s' | 'rke2', warnings:
     try {
       doc = parseAllDocuments(text)[0]?.toJS();
     } catch (err) {
-      warnings.push(`${file}: not YAML (${(err as Error).message})`);
+      warnings.push(`${file}: not YAML (${(err as Error).message.split('\n')[0]})`);
       continue;
     }
     if (!doc || typeof doc !== 'object') continue;

@@ -31,7 +31,7 @@ export async function readManifestDir(fs: HostFs, dir: string, warnings: string[
     try {
       docs = parseAllDocuments(text).map((d) => d.toJS() as PodLike);
     } catch (err) {
-      warnings.push(`${hostPath}: not YAML (${(err as Error).message})`);
+      warnings.push(`${hostPath}: not YAML (${(err as Error).message.split('\n')[0]})`);
       continue;
     }
     for (const pod of docs) {

@@ -7,6 +7,7 @@ import { parseEncryptionConfig } from './encryption.js';
 import { identifyCommand } from './processes.js';
 import { HostFs, parseIdFile } from './hostfs.js';
 import { kubeletFacts } from './kubelet.js';
+import type { NodeFactsDoc } from '@stance/shared/node/index';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -85,13 +86,13 @@ describe('an unreadable kubelet config file', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'kubelet-unreadable-'));
     dirs.push(root);
     const kubelet = await kubeletFacts(new HostFs(root), { config: ['/var/lib/kubelet/config.yaml'], 'anonymous-auth': ['false'] });
-    const doc = {
+    const doc: NodeFactsDoc = {
       schemaVersion: NODE_FACTS_SCHEMA_VERSION,
       collectedAt: new Date(0).toISOString(),
       nodeName: 'n',
-      distribution: 'kubeadm' as const,
+      distribution: 'kubeadm',
       roles: { controlPlane: false, etcd: false, worker: true },
-      components: { kubelet: { name: 'kubelet' as const, source: 'process' as const, pid: 1, flags: {} } },
+      components: { kubelet: { name: 'kubelet', source: 'process', pid: 1, flags: {} } },
       kubelet,
       kubeProxy: null,
       files: {},

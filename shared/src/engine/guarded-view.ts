@@ -6,6 +6,8 @@ import { UndeclaredReadError } from './errors.js';
 import type { ClusterView, Control } from './types.js';
 
 export interface ReadSink {
+  /** Told which control runs next, before its reads. */
+  onControl?(control: Control): void;
   onGet(kind: string, namespace: string | undefined, name: string): void;
   onList(kind: string, namespace: string | undefined): void;
 }
@@ -24,6 +26,7 @@ export class GuardedView implements ClusterView {
     this.controlId = control.id;
     this.declared = control.reads ?? NONE;
     this.sink = sink;
+    sink?.onControl?.(control);
   }
 
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined {

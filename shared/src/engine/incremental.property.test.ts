@@ -39,9 +39,10 @@ class Harness {
   constructor(
     readonly controls: readonly Control[],
     readonly config: EngineConfig,
+    partialResults = false,
   ) {
     const source: ClusterView = { get: (k, n, nm) => this.view.get(k, n, nm), list: (k, n) => this.view.list(k, n) };
-    this.engine = new IncrementalEngine({ controls, config, source });
+    this.engine = new IncrementalEngine({ controls, config, source, partialResults });
   }
 
   /** Applies ops to the store; returns the engine changes (replacement = delete + upsert). */
@@ -65,7 +66,14 @@ class Harness {
 
   record(results: SubjectResult[]): void {
     for (const r of results) {
-      if (r.outcomes.length) this.state.set(r.subjectKey, byStableOrder(r.outcomes));
+      if (r.controlIds) {
+        partialSeen += 1;
+        // Partial: replace just those controls' outcomes.
+        const kept = (this.state.get(r.subjectKey) ?? []).filter((o) => !r.controlIds!.includes(o.controlId));
+        const merged = byStableOrder([...kept, ...r.outcomes]);
+        if (merged.length) this.state.set(r.subjectKey, merged);
+        else this.state.delete(r.subjectKey);
+      } else if (r.outcomes.length) this.state.set(r.subjectKey, byStableOrder(r.outcomes));
       else this.state.delete(r.subjectKey);
     }
   }
@@ -85,11 +93,12 @@ class Harness {
 
 const OWN_CONTROLS = [...rbacControls, ...networkControls];
 let totalDeltas = 0;
+let partialSeen = 0;
 
 function sequenceProperty(controls: readonly Control[], numRuns: number, seed: number) {
   fc.assert(
-    fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 120, size: 'max' }), fc.boolean(), (ops, exemptionsOn) => {
-      const h = new Harness(controls, { systemExemptions: exemptionsOn });
+    fc.property(fc.array(deltaArb, { minLength: 1, maxLength: 120, size: 'max' }), fc.boolean(), fc.boolean(), (ops, exemptionsOn, partial) => {
+      const h = new Harness(controls, { systemExemptions: exemptionsOn }, partial);
       for (const op of ops) {
         // Changes are applied one by one, each after the store reflects all of them so
         // far — the order a replace (delete old identity, upsert new) reaches the engine.
@@ -113,8 +122,8 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
 
   it('with batched changes (applyBatch)', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), { minLength: 10, maxLength: 25 }), (batches) => {
-        const h = new Harness(OWN_CONTROLS, {});
+      fc.property(fc.array(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), { minLength: 10, maxLength: 25 }), fc.boolean(), (batches, partial) => {
+        const h = new Harness(OWN_CONTROLS, {}, partial);
         for (const batch of batches) {
           const changes = batch.flatMap((op) => h.mutate(op));
           h.record(h.engine.applyBatch(changes));
@@ -127,7 +136,8 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
   });
 
   it('ran at least 10,000 deltas in total', () => {
-    console.log(`${totalDeltas} deltas`);
+    console.log(`${totalDeltas} deltas, ${partialSeen} partial results`);
     expect(totalDeltas).toBeGreaterThanOrEqual(10_000);
+    expect(partialSeen).toBeGreaterThan(1000); // partial results were exercised
   });
 });

@@ -8,7 +8,7 @@ import { defaultExemptionFor } from './default-exemptions.js';
 import { controlsByKind, outcomesFor } from './evaluate.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
 import { MemoView } from './memo-view.js';
-import { getReadKey, listReadKey, ReverseIndex, type SubjectLocation } from './reverse-index.js';
+import { ALL_CONTROLS, getReadKey, listReadKey, ReverseIndex, type SubjectLocation } from './reverse-index.js';
 import type { ClusterView, Control, EngineConfig, ExemptionFor, Outcome } from './types.js';
 
 export interface EngineOptions {
@@ -17,6 +17,14 @@ export interface EngineOptions {
   source: ClusterView;
   /** A reason turns a failing outcome into `exempt`; defaults to the built-in exemptions. */
   exemptionFor?: (controlId: string, subject: KubeObject) => string | undefined;
+  /**
+   * When true, a subject re-evaluated only because something it read changed comes back
+   * with the outcomes of just the relation controls concerned, listed in `controlIds`:
+   * the caller merges them by control id. Much cheaper when a delta fans out to many
+   * subjects (a NetworkPolicy to every pod of its namespace). Default false: every
+   * result holds all of its subject's outcomes.
+   */
+  partialResults?: boolean;
 }
 
 /** The complete outcomes of one subject now; empty when the subject is gone. */
@@ -25,6 +33,8 @@ export interface SubjectResult {
   subject: ResourceRef;
   kind: string;
   outcomes: Outcome[];
+  /** Present only for partial results: the controls `outcomes` covers; keep the others. */
+  controlIds?: string[];
 }
 
 export interface Change {
@@ -38,19 +48,33 @@ export class IncrementalEngine {
   private readonly source: ClusterView;
   private readonly exemptionFor: ExemptionFor | undefined;
   private readonly index = new ReverseIndex();
-  /** Read keys of the subject being evaluated; one set, reused. */
-  private readonly pending = new Set<string>();
+  /** Read keys of the subject being evaluated → controls that read them; reused. */
+  private readonly pending = new Map<string, number>();
   private readonly sink: ReadSink;
+  /** One bit per relation control, so a read remembers who made it. */
+  private readonly controlBits = new Map<Control, number>();
+  private readonly partial: boolean;
 
   constructor(opts: EngineOptions) {
     this.byKind = controlsByKind(opts.controls);
     this.config = opts.config ?? {};
     this.source = opts.source;
     this.exemptionFor = 'exemptionFor' in opts ? opts.exemptionFor : defaultExemptionFor(this.config);
+    this.partial = opts.partialResults ?? false;
+    for (const c of opts.controls) {
+      if (c.reads && !this.controlBits.has(c)) {
+        const i = this.controlBits.size;
+        this.controlBits.set(c, i < 31 ? 1 << i : ALL_CONTROLS);
+      }
+    }
     const pending = this.pending;
+    const bits = this.controlBits;
+    let bit = 0;
+    const add = (key: string) => void pending.set(key, (pending.get(key) ?? 0) | bit);
     this.sink = {
-      onGet: (kind, ns, name) => void pending.add(getReadKey(kind, ns, name)),
-      onList: (kind, ns) => void pending.add(listReadKey(kind, ns)),
+      onControl: (control) => void (bit = bits.get(control) ?? ALL_CONTROLS),
+      onGet: (kind, ns, name) => add(getReadKey(kind, ns, name)),
+      onList: (kind, ns) => add(listReadKey(kind, ns)),
     };
   }
 
@@ -90,10 +114,14 @@ export class IncrementalEngine {
       last.set(key, c);
     }
     // Collect dependents before any re-evaluation rewrites the index.
-    const dependents = new Map<string, SubjectLocation>();
+    const dependents = new Map<string, { location: SubjectLocation; mask: number }>();
     for (const c of changes) {
       const m = c.object.metadata;
-      for (const loc of this.index.readersOf(c.object.kind, m.namespace, m.name ?? '')) dependents.set(loc.subjectKey, loc);
+      for (const d of this.index.readersOf(c.object.kind, m.namespace, m.name ?? '')) {
+        const seen = dependents.get(d.location.subjectKey);
+        if (seen) seen.mask |= d.mask;
+        else dependents.set(d.location.subjectKey, d);
+      }
     }
     const results: SubjectResult[] = [];
     const done = new Set<string>();
@@ -106,7 +134,7 @@ export class IncrementalEngine {
         results.push(resultOf(c.object, this.evaluateWith(c.object, view)));
       }
     }
-    for (const loc of dependents.values()) {
+    for (const { location: loc, mask } of dependents.values()) {
       if (done.has(loc.subjectKey)) continue;
       const current = memo.get(loc.kind, loc.namespace, loc.name);
       const currentKey = current ? identityOf(current) : undefined;
@@ -118,7 +146,8 @@ export class IncrementalEngine {
       }
       if (current && !done.has(currentKey!)) {
         done.add(currentKey!);
-        results.push(resultOf(current, this.evaluateWith(current, view)));
+        if (this.partial && currentKey === loc.subjectKey) results.push(this.reevaluatePartly(current, mask, view));
+        else results.push(resultOf(current, this.evaluateWith(current, view)));
       }
     }
     return results;
@@ -126,7 +155,7 @@ export class IncrementalEngine {
 
   /** Subject keys whose recorded reads a change to (kind, ns, name) would affect. */
   dependents(kind: string, namespace: string | undefined, name: string): string[] {
-    return this.index.readersOf(kind, namespace, name).map((l) => l.subjectKey);
+    return this.index.readersOf(kind, namespace, name).map((d) => d.location.subjectKey);
   }
 
   private evaluateWith(subject: KubeObject, view: GuardedView): Outcome[] {
@@ -138,13 +167,29 @@ export class IncrementalEngine {
     }
     this.pending.clear();
     const outcomes = outcomesFor(subject, controls, this.config, view, this.exemptionFor, this.sink);
-    const m = subject.metadata;
-    this.index.set(
-      { subjectKey: key, apiVersion: subject.apiVersion, kind: subject.kind, namespace: m.namespace, name: m.name ?? '' },
-      this.pending,
-    );
+    this.index.set(locationOf(subject, key), this.pending);
     return outcomes;
   }
+
+  /** Re-runs only the subject's relation controls in `mask`, keeping the others' reads. */
+  private reevaluatePartly(subject: KubeObject, mask: number, view: GuardedView): SubjectResult {
+    const key = identityOf(subject);
+    const rerun = (this.byKind.get(subject.kind) ?? []).filter((c) => {
+      const bit = this.controlBits.get(c);
+      return bit !== undefined && (bit & mask) !== 0;
+    });
+    let rerunMask = 0;
+    for (const c of rerun) rerunMask |= this.controlBits.get(c)!;
+    this.pending.clear();
+    const outcomes = outcomesFor(subject, rerun, this.config, view, this.exemptionFor, this.sink);
+    this.index.update(locationOf(subject, key), rerunMask, this.pending);
+    return { ...resultOf(subject, outcomes), controlIds: rerun.map((c) => c.id) };
+  }
+}
+
+function locationOf(subject: KubeObject, key: string): SubjectLocation {
+  const m = subject.metadata;
+  return { subjectKey: key, apiVersion: subject.apiVersion, kind: subject.kind, namespace: m.namespace, name: m.name ?? '' };
 }
 
 function resultOf(subject: KubeObject, outcomes: Outcome[]): SubjectResult {

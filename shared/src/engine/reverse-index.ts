@@ -2,6 +2,8 @@
 // an exact get (kind, ns, name), a namespace list (kind, ns) or a cluster-wide list
 // (kind). Kinds, namespaces and apiVersions are interned; subjects and read keys get
 // small integer ids (recycled), so 100k subjects cost a few arrays and sets of numbers.
+// Each read also remembers which of the subject's relation controls made it, so a delta
+// can re-run just those controls (EngineOptions.partialResults).
 const SEP = '\u0001';
 
 export function getReadKey(kind: string, namespace: string | undefined, name: string): string {
@@ -25,6 +27,18 @@ export interface SubjectLocation {
   name: string;
 }
 
+/**
+ * Which relation controls made a read: one bit per control (see IncrementalEngine);
+ * ALL_CONTROLS when there are too many to tell apart.
+ */
+export const ALL_CONTROLS = 0x7fffffff;
+
+export interface Dependent {
+  location: SubjectLocation;
+  /** The controls of this subject whose reads the change matches. */
+  mask: number;
+}
+
 export class ReverseIndex {
   private readonly atomIds = new Map<string, number>();
   private readonly atoms: string[] = [];
@@ -41,7 +55,9 @@ export class ReverseIndex {
   /** Interned namespace; -1 for cluster-scoped. */
   private readonly subjectNs: number[] = [];
   private readonly subjectName: string[] = [];
+  /** Read key ids of each subject, and in parallel the controls that made each read. */
   private readonly subjectReads: number[][] = [];
+  private readonly subjectMasks: number[][] = [];
   private readonly freeSubjectIds: number[] = [];
 
   get subjects(): number {
@@ -52,12 +68,39 @@ export class ReverseIndex {
     return this.keyIds.size;
   }
 
-  /** Replaces the subject's recorded reads; an empty set forgets the subject. */
-  set(location: SubjectLocation, readKeys: Iterable<string>): void {
+  /** Replaces the subject's recorded reads (key → control mask); none forgets the subject. */
+  set(location: SubjectLocation, reads: ReadonlyMap<string, number>): void {
+    this.replace(location, 0, reads, true);
+  }
+
+  /**
+   * Replaces only the reads of the controls in `rerun` (they were evaluated again); the
+   * reads of the other controls stay.
+   */
+  update(location: SubjectLocation, rerun: number, reads: ReadonlyMap<string, number>): void {
+    this.replace(location, rerun, reads, false);
+  }
+
+  private replace(location: SubjectLocation, rerun: number, reads: ReadonlyMap<string, number>, all: boolean): void {
+    const merged = new Map<string, number>();
+    const old = this.subjectIds.get(location.subjectKey);
+    if (old !== undefined && !all) {
+      const keys = this.subjectReads[old]!;
+      const masks = this.subjectMasks[old]!;
+      for (let i = 0; i < keys.length; i++) {
+        const kept = rerun === ALL_CONTROLS ? 0 : masks[i]! & ~rerun;
+        if (kept) merged.set(this.keyStrings[keys[i]!]!, kept);
+      }
+    }
+    for (const [key, mask] of reads) merged.set(key, (merged.get(key) ?? 0) | mask);
     this.remove(location.subjectKey);
-    const reads: number[] = [];
-    for (const key of readKeys) reads.push(this.keyId(key));
-    if (reads.length === 0) return;
+    if (merged.size === 0) return;
+    const keyIds: number[] = [];
+    const masks: number[] = [];
+    for (const [key, mask] of merged) {
+      keyIds.push(this.keyId(key));
+      masks.push(mask);
+    }
     const sid = this.freeSubjectIds.pop() ?? this.subjectKeys.length;
     this.subjectIds.set(location.subjectKey, sid);
     this.subjectKeys[sid] = location.subjectKey;
@@ -65,8 +108,9 @@ export class ReverseIndex {
     this.subjectKind[sid] = this.atom(location.kind);
     this.subjectNs[sid] = location.namespace === undefined ? -1 : this.atom(location.namespace);
     this.subjectName[sid] = location.name;
-    this.subjectReads[sid] = reads;
-    for (const kid of reads) this.readers[kid]!.add(sid);
+    this.subjectReads[sid] = keyIds;
+    this.subjectMasks[sid] = masks;
+    for (const kid of keyIds) this.readers[kid]!.add(sid);
   }
 
   remove(subjectKey: string): void {
@@ -80,19 +124,23 @@ export class ReverseIndex {
     this.subjectIds.delete(subjectKey);
     this.subjectKeys[sid] = undefined;
     this.subjectReads[sid] = [];
+    this.subjectMasks[sid] = [];
     this.subjectName[sid] = '';
     this.freeSubjectIds.push(sid);
   }
 
-  /** Subjects whose reads a change to (kind, ns, name) can affect. */
-  readersOf(kind: string, namespace: string | undefined, name: string): SubjectLocation[] {
-    const sids = new Set<number>();
+  /** Subjects whose reads a change to (kind, ns, name) can affect, with the controls concerned. */
+  readersOf(kind: string, namespace: string | undefined, name: string): Dependent[] {
+    const found = new Map<number, number>();
     for (const key of readKeysOf(kind, namespace, name)) {
       const kid = this.keyIds.get(key);
       if (kid === undefined) continue;
-      for (const sid of this.readers[kid]!) sids.add(sid);
+      for (const sid of this.readers[kid]!) {
+        const i = this.subjectReads[sid]!.indexOf(kid);
+        found.set(sid, (found.get(sid) ?? 0) | this.subjectMasks[sid]![i]!);
+      }
     }
-    return [...sids].map((sid) => this.location(sid));
+    return [...found].map(([sid, mask]) => ({ location: this.location(sid), mask }));
   }
 
   private location(sid: number): SubjectLocation {
