@@ -13,6 +13,7 @@ export interface AgentFlags {
   insecure?: boolean;
   kubeconfig?: string;
   clusterName?: string;
+  clusterId?: string;
   agentId?: string;
   nodeName?: string;
   hostRoot?: string;
@@ -29,6 +30,8 @@ export interface AgentConfig {
   token?: string;
   kubeconfig?: string;
   clusterName: string;
+  /** Given explicitly (node mode without API access); otherwise the kube-system uid. */
+  clusterId?: string;
   agentId: string;
   nodeName: string;
   hostRoot: string;
@@ -52,6 +55,7 @@ export function loadAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = proc
   const tlsCert = pick(flags.tlsCert, env.STANCE_TLS_CERT);
   const tlsKey = pick(flags.tlsKey, env.STANCE_TLS_KEY);
   const kubeconfig = pick(flags.kubeconfig, env.KUBECONFIG);
+  const clusterId = pick(flags.clusterId, env.STANCE_CLUSTER_ID);
   return {
     mode,
     collector,
@@ -64,6 +68,7 @@ export function loadAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = proc
     ...(token ? { token } : {}),
     ...(kubeconfig ? { kubeconfig } : {}),
     clusterName,
+    ...(clusterId ? { clusterId } : {}),
     agentId: pick(flags.agentId, env.STANCE_AGENT_ID, env.POD_NAME) ?? (mode === 'node' ? `node-${nodeName}` : `cluster-${hostname()}`),
     nodeName,
     hostRoot: pick(flags.hostRoot, env.STANCE_HOST_ROOT) ?? '/',

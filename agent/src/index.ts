@@ -1,7 +1,10 @@
 import { ClusterAgent } from './cluster/cluster-agent.js';
 import type { AgentConfig } from './config.js';
+import { NodeAgent } from './node/node-agent.js';
 
-export { ClusterAgent, loadKubeConfig } from './cluster/cluster-agent.js';
+export { ClusterAgent } from './cluster/cluster-agent.js';
+export { NodeAgent } from './node/node-agent.js';
+export { loadKubeConfig } from './cluster/kube-config.js';
 export { loadAgentConfig, type AgentConfig, type AgentFlags } from './config.js';
 
 export interface RunnableAgent {
@@ -10,6 +13,5 @@ export interface RunnableAgent {
 }
 
 export function createAgent(config: AgentConfig): RunnableAgent {
-  if (config.mode === 'cluster') return new ClusterAgent(config);
-  throw new Error('node mode is wired in agent/src/node/node-agent.ts');
+  return config.mode === 'cluster' ? new ClusterAgent(config) : new NodeAgent(config);
 }

@@ -1,6 +1,5 @@
 // The agent in cluster mode: one reflector per watched kind, their objects sanitised
 // into Delta messages, buffered in the outbox and streamed to the collector.
-import { KubeConfig } from '@kubernetes/client-node';
 import { DeltaType } from '@stance/proto';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { KindInfo, KubeObject } from '@stance/shared/model/index';
@@ -9,6 +8,7 @@ import { CollectorConnection } from '../transport/connection.js';
 import { Outbox } from '../transport/outbox.js';
 import { clusterUid } from './cluster-identity.js';
 import { discoverKinds } from './discovery.js';
+import { loadKubeConfig } from './kube-config.js';
 import { KubeClient } from './kube-client.js';
 import { Reflector, type ObjectEventType, type ReflectorSink } from './reflector.js';
 import { sanitize, truncated } from './sanitize.js';
@@ -19,13 +19,6 @@ const DELTA_TYPE: Record<ObjectEventType, DeltaType> = {
   MODIFIED: DeltaType.DELTA_TYPE_MODIFIED,
   DELETED: DeltaType.DELTA_TYPE_DELETED,
 };
-
-export function loadKubeConfig(file: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (file) kc.loadFromFile(file);
-  else kc.loadFromDefault();
-  return kc;
-}
 
 export class ClusterAgent {
   private readonly log: Logger;

@@ -14,6 +14,7 @@ export function register(program: Command): void {
     .option('--insecure', 'plain-text gRPC to a non-loopback collector')
     .option('--kubeconfig <file>', 'kubeconfig (KUBECONFIG; in-cluster config when absent)')
     .option('--cluster-name <name>', 'cluster name shown in Stance (STANCE_CLUSTER_NAME, default "default")')
+    .option('--cluster-id <uid>', 'cluster id when the agent cannot read kube-system (STANCE_CLUSTER_ID; node mode)')
     .option('--agent-id <id>', 'stable agent id (STANCE_AGENT_ID; default from pod or host name)')
     .option('--node-name <name>', 'node name in node mode (STANCE_NODE_NAME / NODE_NAME; default host name)')
     .option('--host-root <dir>', 'host root in node mode (STANCE_HOST_ROOT, default /)')

@@ -1,6 +1,7 @@
 // Turns protocol messages into store inputs, rejecting what would corrupt the state.
 import { DeltaType, type Delta, type NodeFacts } from '@stance/proto';
 import { isKubeObject, type KubeObject } from '@stance/shared/model/index';
+import { NODE_FACTS_API_VERSION, NODE_FACTS_KIND, nodeFactsSubject, type NodeFactsDoc } from '@stance/shared/node/index';
 import type { ResourceInput } from '../store/resources.js';
 import { IngestError } from './errors.js';
 
@@ -50,8 +51,6 @@ export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): Va
   };
 }
 
-export const NODE_FACTS_API_VERSION = 'stance.dev/v1alpha1';
-
 /** Node facts are stored as one synthetic object per node and evaluated like any other. */
 export function validateNodeFacts(f: NodeFacts, seq: number, maxObjectBytes: number): ResourceInput {
   if (!f.nodeName) throw new IngestError('INVALID_MESSAGE', 'node facts without node name', seq);
@@ -62,16 +61,16 @@ export function validateNodeFacts(f: NodeFacts, seq: number, maxObjectBytes: num
   } catch (err) {
     throw new IngestError('INVALID_OBJECT', `node facts of ${f.nodeName} are not JSON (${(err as Error).message})`, seq);
   }
-  const uid = `nodefacts-${f.nodeName}`;
-  const object: KubeObject = {
-    apiVersion: NODE_FACTS_API_VERSION,
-    kind: 'NodeFacts',
-    metadata: { name: f.nodeName, uid, resourceVersion: f.contentHash },
-    facts,
-  };
+  if (typeof facts !== 'object' || facts === null || Array.isArray(facts)) {
+    throw new IngestError('INVALID_OBJECT', `node facts of ${f.nodeName} are not a JSON object`, seq);
+  }
+  // The node name of the stream wins over whatever the document says.
+  const subject = nodeFactsSubject({ ...(facts as NodeFactsDoc), nodeName: f.nodeName });
+  const uid = subject.metadata.uid!;
+  const object: KubeObject = { ...subject, metadata: { ...subject.metadata, resourceVersion: f.contentHash } };
   return {
     apiVersion: NODE_FACTS_API_VERSION,
-    kind: 'NodeFacts',
+    kind: NODE_FACTS_KIND,
     namespace: '',
     name: f.nodeName,
     uid,

@@ -29,9 +29,18 @@ export function ruleMatches(rule: ExemptionRule, controlId: string, subject: Kub
   return true;
 }
 
-/** The first matching rule's reason. */
+/** The first matching rule's reason. Rules are pre-sorted by control id (asked per check). */
 export function exemptionMatcher(rules: readonly ExemptionRule[]): ExemptionFor {
-  return (controlId, subject) => rules.find((r) => ruleMatches(r, controlId, subject))?.reason;
+  const byControl = new Map<string, readonly ExemptionRule[]>();
+  return (controlId, subject) => {
+    let candidates = byControl.get(controlId);
+    if (!candidates) {
+      candidates = rules.filter((r) => controlMatches(r.controls, controlId));
+      byControl.set(controlId, candidates);
+    }
+    for (const r of candidates) if (ruleMatches(r, controlId, subject)) return r.reason;
+    return undefined;
+  };
 }
 
 /** The first reason any of the functions gives. */

@@ -36,6 +36,29 @@ function mountsToken(t: PodTemplate, sa: KubeObject | undefined): boolean {
   return sa?.automountServiceAccountToken !== false;
 }
 
+const bySaIndexes = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
+
+/**
+ * Running workloads of a list by ServiceAccount name. Memoised on the list's identity:
+ * a binding change re-evaluates every ServiceAccount of a namespace against the same
+ * (batch-cached) lists, so each list is indexed once rather than scanned per account.
+ */
+function workloadsBySa(list: readonly KubeObject[]): Map<string, KubeObject[]> {
+  let index = bySaIndexes.get(list);
+  if (index) return index;
+  index = new Map();
+  for (const w of list) {
+    const t = podTemplateOf(w);
+    if (!t || !isRunning(w)) continue;
+    const sa = serviceAccountOf(t);
+    const bucket = index.get(sa);
+    if (bucket) bucket.push(w);
+    else index.set(sa, [w]);
+  }
+  bySaIndexes.set(list, index);
+  return index;
+}
+
 function checkServiceAccount(sa: KubeObject, view: ClusterView): CheckResult {
   const ns = sa.metadata.namespace ?? 'default';
   const name = sa.metadata.name ?? '';
@@ -44,9 +67,8 @@ function checkServiceAccount(sa: KubeObject, view: ClusterView): CheckResult {
   // Only now look at workloads: an unprivileged ServiceAccount never depends on pod churn.
   const users: KubeObject[] = [];
   for (const kind of POD_BEARING_KINDS) {
-    for (const w of listInNamespace(view, kind, sa.metadata.namespace)) {
-      const t = podTemplateOf(w);
-      if (t && isRunning(w) && serviceAccountOf(t) === name && mountsToken(t, sa)) users.push(w);
+    for (const w of workloadsBySa(listInNamespace(view, kind, sa.metadata.namespace)).get(name) ?? []) {
+      if (mountsToken(podTemplateOf(w)!, sa)) users.push(w);
     }
   }
   if (users.length === 0) return null; // nothing runs with it; the bindings carry their own findings

@@ -1,0 +1,82 @@
+// The agent in node mode: reads the host's hardening facts at an interval and streams a
+// NodeFacts message at start and whenever their content hash changes.
+import type { NodeFactsDoc } from '@stance/shared/node/index';
+import { createLogger, type Logger } from '@stance/shared/log/index';
+import type { AgentConfig } from '../config.js';
+import { CollectorConnection } from '../transport/connection.js';
+import { Outbox } from '../transport/outbox.js';
+import { clusterUid } from '../cluster/cluster-identity.js';
+import { KubeClient } from '../cluster/kube-client.js';
+import { loadKubeConfig } from '../cluster/kube-config.js';
+import { watchNodeFacts, type NodeFactsWatch } from './watch.js';
+
+export class NodeAgent {
+  private readonly log: Logger;
+  private readonly outbox: Outbox;
+  private connection: CollectorConnection | undefined;
+  private watch: NodeFactsWatch | undefined;
+  private latest: { doc: NodeFactsDoc; hash: string } | undefined;
+  private readonly abort = new AbortController();
+  clusterId = '';
+
+  constructor(private readonly config: AgentConfig) {
+    this.log = createLogger('agent', { mode: 'node', agentId: config.agentId, node: config.nodeName });
+    this.outbox = new Outbox(config.bufferBytes, () => this.resend('buffer overflow'));
+  }
+
+  async start(): Promise<void> {
+    this.clusterId = this.config.clusterId ?? (await clusterUid(new KubeClient(loadKubeConfig(this.config.kubeconfig)), this.log, this.abort.signal));
+    this.connection = new CollectorConnection(
+      {
+        host: this.config.collector.host,
+        port: this.config.collector.port,
+        security: this.config.security,
+        ...(this.config.token ? { token: this.config.token } : {}),
+        clusterId: this.clusterId,
+        clusterName: this.config.clusterName,
+        agentId: this.config.agentId,
+        mode: 'node',
+        nodeName: this.config.nodeName,
+      },
+      this.outbox,
+      { resync: (reason) => this.resend(reason), counts: () => ({ 'stance.dev/v1alpha1/NodeFacts': this.latest ? 1 : 0 }) },
+      this.log,
+    );
+    this.connection.start();
+    this.watch = watchNodeFacts({
+      hostRoot: this.config.hostRoot,
+      nodeName: this.config.nodeName,
+      intervalMs: this.config.factsIntervalMs,
+      onChange: (doc, hash) => {
+        this.latest = { doc, hash };
+        this.log.info({ contentHash: hash }, 'node facts changed; sending');
+        this.send();
+      },
+      onError: (err) => this.log.warn({ err: (err as Error).message, hostRoot: this.config.hostRoot }, 'node facts collection failed'),
+    });
+    await this.watch.ready;
+    this.log.info({ clusterId: this.clusterId, hostRoot: this.config.hostRoot, intervalMs: this.config.factsIntervalMs }, 'node agent running');
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    this.watch?.stop();
+    await this.connection?.stop();
+    this.log.info('node agent stopped');
+  }
+
+  /** Level-based like the cluster agent: the latest facts are the whole state. */
+  private resend(reason: string): void {
+    this.log.info({ reason }, 'resending node facts');
+    this.send();
+  }
+
+  private send(): void {
+    if (!this.latest) return;
+    const facts = Buffer.from(JSON.stringify(this.latest.doc));
+    this.outbox.push(
+      { $case: 'nodeFacts', value: { nodeName: this.config.nodeName, contentHash: this.latest.hash, facts, collectedAtUnixMs: Date.now() } },
+      facts.length + 128,
+    );
+  }
+}
