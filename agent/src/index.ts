@@ -8,6 +8,8 @@ export { loadKubeConfig } from './cluster/kube-config.js';
 export { loadAgentConfig, type AgentConfig, type AgentFlags } from './config.js';
 
 export interface RunnableAgent {
+  /** The cluster id (kube-system uid), known once started. */
+  readonly clusterId: string;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

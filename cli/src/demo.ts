@@ -3,6 +3,7 @@
 // collector and a cluster agent, all in one process, with the URLs printed.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { loadAgentConfig, createAgent, type RunnableAgent } from '@stance/agent';
 import { Collector, loadCollectorConfig } from '@stance/collector';
@@ -34,6 +35,7 @@ export async function runDemo(flags: DemoFlags) {
   );
 
   let apiServer: { stop(): Promise<void> } | undefined;
+  let hostRoot: string | undefined;
   let kubeconfig = realKubeconfig;
   if (!kubeconfig) {
     const { TestApiServer, DEMO_CLUSTER_DIR } = await import('@stance/test');
@@ -44,6 +46,10 @@ export async function runDemo(flags: DemoFlags) {
     kubeconfig = join(dataDir, 'demo-kubeconfig.yaml');
     server.writeKubeconfig(kubeconfig);
     apiServer = server;
+    // A fake control-plane host with real file modes and a misconfigured kubelet, so the
+    // node checks have something to say.
+    const { HOST_SCENARIOS } = await import('@stance/test/hostroot/index');
+    hostRoot = (await HOST_SCENARIOS['cp-bad']()).root;
     log.info({ url: server.url, objects: loaded, kubeconfig }, 'demo Kubernetes API serving a sample cluster');
   }
 
@@ -60,6 +66,22 @@ export async function runDemo(flags: DemoFlags) {
       }),
     ),
   ];
+  if (hostRoot) {
+    agents.push(
+      createAgent(
+        loadAgentConfig({
+          mode: 'node',
+          collector: `127.0.0.1:${collector.grpcPort}`,
+          token,
+          kubeconfig,
+          clusterName: 'demo',
+          agentId: 'demo-node-agent',
+          nodeName: 'demo-control-plane',
+          hostRoot,
+        }),
+      ),
+    );
+  }
   for (const a of agents) await a.start();
 
   const http = `http://127.0.0.1:${collector.httpPort}`;
@@ -69,7 +91,8 @@ export async function runDemo(flags: DemoFlags) {
       '',
       `  Stance demo is running.`,
       `  Dashboard / API:  ${http}/   ${http}/api/v1/clusters`,
-      `  Resources:        ${http}/api/v1/resources?kind=Pod`,
+      `  Findings:         ${http}/api/v1/findings`,
+      `  Posture:          ${http}/api/v1/clusters/${agents[0]!.clusterId}/posture`,
       `  Kubernetes API:   kubectl --kubeconfig ${kubeconfig} get pods -A`,
       `  Stop with Ctrl-C.`,
       '',
@@ -81,6 +104,7 @@ export async function runDemo(flags: DemoFlags) {
       for (const a of agents) await a.stop();
       await collector.stop();
       await apiServer?.stop();
+      if (hostRoot) await rm(hostRoot, { recursive: true, force: true });
     },
   };
 }

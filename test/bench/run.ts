@@ -2,7 +2,9 @@
 // ones) in registry order. A benchmark, not a test: it reports figures and marks missed
 // targets, and exits 1 only when a section fails to run.
 //   BENCH_OBJECTS=n                 objects in the shared stack (default 100000)
-//   BENCH_AGENT_NODE_OPTIONS=...    e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" for the agent
+//   BENCH_PROFILE_DIR=dir           CPU-profile the agent and the collector into dir/{agent,collector}
+//                                   (summarise with `tsx test/bench/lib/profile-summary.ts FILE`)
+//   BENCH_AGENT_NODE_OPTIONS=...    extra NODE_OPTIONS for the agent (e.g. --max-old-space-size=96)
 //   BENCH_COLLECTOR_NODE_OPTIONS=.. the same for the collector
 import { SharedStack, type BenchContext } from './lib/context.js';
 import { loadNow, machineInfo } from './lib/machine.js';
@@ -24,6 +26,7 @@ async function main(): Promise<number> {
   const objects = Number(process.env.BENCH_OBJECTS ?? 100_000);
   const shared = new SharedStack({
     objects,
+    ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}),
     ...(process.env.BENCH_AGENT_NODE_OPTIONS ? { agentNodeOptions: process.env.BENCH_AGENT_NODE_OPTIONS } : {}),
     ...(process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { collectorNodeOptions: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {}),
   });

@@ -17,6 +17,9 @@ export function register(program: Command): void {
     .option('--insecure', 'accept plain-text gRPC on a non-loopback address')
     .option('--max-object-bytes <n>', 'largest object accepted from an agent (STANCE_MAX_OBJECT_BYTES, default 2097152)')
     .option('--heartbeat-interval <duration>', 'heartbeat interval asked of agents (STANCE_HEARTBEAT_INTERVAL, default 5s)')
+    .option('--custom-controls <path...>', 'files or folders of CEL custom controls (STANCE_CUSTOM_CONTROLS, comma-separated)')
+    .option('--allowed-registries <list>', 'image registries pod.image-registry allows, comma-separated (STANCE_ALLOWED_REGISTRIES; off when empty)')
+    .option('--posture-interval <duration>', 'how often posture scores go to the history (STANCE_POSTURE_INTERVAL, default 60s)')
     .action(async (flags) => {
       const { Collector, loadCollectorConfig } = await import('@stance/collector');
       const collector = new Collector(loadCollectorConfig(flags));

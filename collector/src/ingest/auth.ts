@@ -36,9 +36,10 @@ export class AgentAuthenticator {
     if (certCommonName && (certCommonName === clusterName || certCommonName === '*')) return;
     if (token) {
       const d = digest(token);
-      const grant = this.grants.find((g) => timingSafeEqual(g.digest, d));
-      if (!grant) throw new AuthError('unknown agent token');
-      if (grant.cluster !== '*' && grant.cluster !== clusterName) {
+      // One token may be granted to several clusters: any of its grants may match.
+      const granted = this.grants.filter((g) => timingSafeEqual(g.digest, d));
+      if (granted.length === 0) throw new AuthError('unknown agent token');
+      if (!granted.some((g) => g.cluster === '*' || g.cluster === clusterName)) {
         throw new AuthError(`token is not valid for cluster "${clusterName}"`);
       }
       return;

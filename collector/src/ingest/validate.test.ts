@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DeltaType, type Delta, type NodeFacts } from '@stance/proto';
 import { IngestError } from './errors.js';
-import { NODE_FACTS_API_VERSION, validateDelta, validateNodeFacts } from './validate.js';
+import { NODE_FACTS_API_VERSION } from '@stance/shared/node/index';
+import { validateDelta, validateNodeFacts } from './validate.js';
 
 const MAX = 64 * 1024;
 
@@ -71,6 +72,7 @@ describe('validateDelta', () => {
     ['an object without metadata', delta({ apiVersion: 'v1', kind: 'Pod' }), 'INVALID_OBJECT', /not a Kubernetes object/],
     ['a kind mismatch', delta({ ...podObj, kind: 'Service' }), 'INVALID_OBJECT', /does not match/],
     ['a uid mismatch', delta({ ...podObj, metadata: { ...podObj.metadata, uid: 'other' } }), 'INVALID_OBJECT', /does not match/],
+    ['a namespace mismatch', delta({ ...podObj, metadata: { ...podObj.metadata, namespace: 'kube-system' } }), 'INVALID_OBJECT', /does not match/],
     ['a name mismatch', delta({ ...podObj, metadata: { ...podObj.metadata, name: 'other' } }), 'INVALID_OBJECT', /does not match/],
   ])('rejects %s', (_what, d, code, message) => {
     const e = rejection(() => validateDelta(d, 42, MAX));
@@ -91,6 +93,20 @@ describe('validateDelta', () => {
     expect(validateDelta(delta(big), 3, size).op).toBe('upsert');
   });
 
+  it('drops the last-applied annotation of a Secret, which embeds its values', () => {
+    const lastApplied = 'kubectl.kubernetes.io/last-applied-configuration';
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'app', uid: 'u9', annotations: { [lastApplied]: '{"data":{"k":"dmFsdWU="}}', team: 'a' } },
+      type: 'Opaque',
+    };
+    const v = validateDelta(delta(secret, { kind: 'Secret', name: 's', uid: 'u9' }), 1, MAX);
+    const json = (v as { resource: { json: string } }).resource.json;
+    expect(json).not.toContain('dmFsdWU=');
+    expect(JSON.parse(json).metadata.annotations).toEqual({ team: 'a' });
+  });
+
   it('names cluster-scoped objects without a namespace', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app', uid: 'n1' } };
     const e = rejection(() => validateDelta(delta('nope', { kind: 'Namespace', namespace: '', name: 'app', uid: 'n1' }), 1, MAX));
@@ -109,19 +125,22 @@ describe('validateNodeFacts', () => {
   });
 
   it('stores facts as one synthetic NodeFacts object per node, versioned by content hash', () => {
+    // The stream's node name wins over the one in the document.
+    expect(JSON.parse(validateNodeFacts(facts({ facts: Buffer.from('{"nodeName":"liar"}') }), 1, MAX).json).facts.nodeName).toBe('worker-1');
     const r = validateNodeFacts(facts(), 1, MAX);
     expect(r).toMatchObject({ apiVersion: NODE_FACTS_API_VERSION, kind: 'NodeFacts', namespace: '', name: 'worker-1', uid: 'nodefacts-worker-1', resourceVersion: 'abc123' });
     expect(JSON.parse(r.json)).toEqual({
       apiVersion: NODE_FACTS_API_VERSION,
       kind: 'NodeFacts',
       metadata: { name: 'worker-1', uid: 'nodefacts-worker-1', resourceVersion: 'abc123' },
-      facts: { kubelet: { anonymousAuth: false } },
+      facts: { kubelet: { anonymousAuth: false }, nodeName: 'worker-1' },
     });
   });
 
   it.each<[string, NodeFacts, number, IngestError['code']]>([
     ['no node name', facts({ nodeName: '' }), MAX, 'INVALID_MESSAGE'],
     ['facts that are not JSON', facts({ facts: Buffer.from('{') }), MAX, 'INVALID_OBJECT'],
+    ['facts that are not a JSON object', facts({ facts: Buffer.from('[1]') }), MAX, 'INVALID_OBJECT'],
     ['facts over the limit', facts({ facts: Buffer.from(JSON.stringify({ x: 'y'.repeat(100) })) }), 50, 'OBJECT_TOO_LARGE'],
   ])('rejects %s', (_what, f, max, code) => {
     const e = rejection(() => validateNodeFacts(f, 9, max));

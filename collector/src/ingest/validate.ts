@@ -5,6 +5,8 @@ import { NODE_FACTS_API_VERSION, NODE_FACTS_KIND, nodeFactsSubject, type NodeFac
 import type { ResourceInput } from '../store/resources.js';
 import { IngestError } from './errors.js';
 
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
 export type ValidDelta =
   | { op: 'upsert'; resource: ResourceInput }
   | { op: 'delete'; uid: string };
@@ -29,13 +31,19 @@ export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): Va
   }
   if (!isKubeObject(obj)) throw new IngestError('INVALID_OBJECT', `${what}: not a Kubernetes object`, seq);
   const o = obj as KubeObject;
-  if (o.kind !== d.kind || o.metadata.uid !== d.uid || (o.metadata.name ?? '') !== d.name) {
-    throw new IngestError('INVALID_OBJECT', `${what}: object does not match the delta's kind/name/uid`, seq);
+  // The stored row is indexed by the delta's identity and evaluated by the object's: they must agree.
+  if (o.kind !== d.kind || o.metadata.uid !== d.uid || (o.metadata.name ?? '') !== d.name || (o.metadata.namespace ?? '') !== d.namespace) {
+    throw new IngestError('INVALID_OBJECT', `${what}: object does not match the delta's kind/namespace/name/uid`, seq);
   }
-  if (o.kind === 'Secret' && ('data' in o || 'stringData' in o)) {
+  if (o.kind === 'Secret') {
     // Defence in depth: the agent strips these; never store them even if one slips through.
+    // The last-applied annotation carries a copy of the values.
     delete o.data;
     delete o.stringData;
+    if (o.metadata.annotations && LAST_APPLIED in o.metadata.annotations) {
+      const { [LAST_APPLIED]: _dropped, ...rest } = o.metadata.annotations;
+      o.metadata.annotations = rest;
+    }
   }
   return {
     op: 'upsert',

@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '../../src/apiserver/index.js';
 import { runStance, startCollector, type CollectorProcess, type StanceProcess } from '../../src/harness/index.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
@@ -11,9 +12,11 @@ import { MemorySampler, type MemoryReading } from './memory.js';
 export interface StackOptions {
   objects: number;
   seed?: number;
-  /** Extra NODE_OPTIONS for the children, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  /** Extra NODE_OPTIONS for the children. */
   agentNodeOptions?: string;
   collectorNodeOptions?: string;
+  /** CPU-profile both children into profileDir/{agent,collector}/<pid>.cpuprofile. */
+  profileDir?: string;
   agentArgs?: string[];
   /** How often the collector's object count is polled while syncing. */
   pollMs?: number;
@@ -39,6 +42,13 @@ export interface SyncTimings {
   pollErrors: string[];
   agent: MemoryReading & { pid: number };
   collector: MemoryReading & { pid: number };
+}
+
+const CPU_PROFILER = fileURLToPath(new URL('./cpu-profile.mjs', import.meta.url));
+
+function childEnv(nodeOptions: string | undefined, profileDir: string | undefined, name: string): Record<string, string> {
+  const opts = [nodeOptions, profileDir ? `--import ${CPU_PROFILER}` : undefined].filter(Boolean).join(' ');
+  return { ...(opts ? { NODE_OPTIONS: opts } : {}), ...(profileDir ? { STANCE_CPU_PROFILE_DIR: join(profileDir, name) } : {}) };
 }
 
 export class StackError extends Error {
@@ -78,7 +88,7 @@ export class BenchStack {
     const total = api.count();
 
     t = performance.now();
-    const collector = await startCollector(['--data', join(dir, 'data')], opts.collectorNodeOptions ? { NODE_OPTIONS: opts.collectorNodeOptions } : {});
+    const collector = await startCollector(['--data', join(dir, 'data')], childEnv(opts.collectorNodeOptions, opts.profileDir, 'collector'));
     const collectorStartMs = performance.now() - t;
     const collectorMemory = new MemorySampler(collector.child.pid!);
 
@@ -86,7 +96,7 @@ export class BenchStack {
     const agent = runStance(
       'agent',
       ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
-      opts.agentNodeOptions ? { NODE_OPTIONS: opts.agentNodeOptions } : {},
+      childEnv(opts.agentNodeOptions, opts.profileDir, 'agent'),
     );
     const agentMemory = new MemorySampler(agent.child.pid!);
     let agentStartedAt: number | undefined;

@@ -1,0 +1,197 @@
+// FindingsService on a real SQLite file, fed through the real ingest pipeline exactly as
+// the collector wires it: findings open, resolve, reopen and are excepted with history.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
+import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
+import type { KubeObject } from '@stance/shared/model/index';
+import { IngestPipeline, type IngestOp, type IngestSession } from '../ingest/pipeline.js';
+import { AgentStore } from '../store/agents.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { ResourceStore } from '../store/resources.js';
+import { FindingsService } from './findings-service.js';
+import { FindingsStore } from './findings-store.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'stance-findings-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileNo = 0;
+
+const log = pino({ level: 'silent' });
+const CONTROLS = BUILTIN_CONTROLS.filter((c) => c.id === 'pod.privileged');
+const PRIVILEGED = 'pod.privileged';
+const EVIDENCE = 'spec.template.spec.containers[0].securityContext.privileged';
+
+function deployment(name: string, namespace: string, uid: string, rv: string, privileged: boolean): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace, uid, resourceVersion: rv },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'main', image: 'nginx:1.27', securityContext: { privileged } }] } },
+    },
+  };
+}
+
+describe('FindingsService', () => {
+  let db: Db;
+  let file: string;
+  let service: FindingsService;
+  let pipeline: IngestPipeline;
+  let seq = 0;
+  let now = 1_000_000;
+  const session: IngestSession = { clusterId: 'c1', agentId: 'a1', ack: () => undefined, reject: () => undefined };
+
+  function open(): void {
+    db = openDatabase(file);
+    const resources = new ResourceStore(db);
+    const agents = new AgentStore(db);
+    agents.connect({ clusterId: 'c1', clusterName: 'c1', agentId: 'a1', mode: 'cluster', nodeName: '', version: 't', sessionId: 's' }, 0);
+    service = new FindingsService(db, resources, new FindingsStore(db), CONTROLS, {}, log);
+    service.reconcile(now);
+    pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 100, log });
+    pipeline.onChange((cluster, change) => service.onChange(cluster, change));
+    pipeline.onBatchEnd((t) => service.onBatchEnd(t));
+  }
+
+  /** Sends ops as one batch at a later time. */
+  async function send(...ops: IngestOp[]): Promise<void> {
+    now += 1000;
+    vi.setSystemTime(now);
+    for (const op of ops) pipeline.enqueue(session, ++seq, op);
+    await pipeline.idle();
+  }
+
+  const upsert = (o: KubeObject): IngestOp => ({
+    type: 'upsert',
+    resource: {
+      apiVersion: o.apiVersion,
+      kind: o.kind,
+      namespace: o.metadata.namespace ?? '',
+      name: o.metadata.name!,
+      uid: o.metadata.uid!,
+      resourceVersion: o.metadata.resourceVersion!,
+      json: JSON.stringify(o),
+    },
+  });
+
+  const finding = (uid: string) => service.store.finding('c1', PRIVILEGED, uid);
+
+  beforeEach(() => {
+    // Only the clock is faked: the pipeline's setImmediate stays real.
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    file = join(dir, `db-${++fileNo}.sqlite`);
+    open();
+    return () => {
+      db.close();
+      vi.useRealTimers();
+    };
+  });
+
+  it('opens, resolves and reopens a finding, with field changes in its history', async () => {
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)));
+    const opened = finding('d1')!;
+    expect(opened).toMatchObject({ status: 'open', severity: 'critical', kind: 'Deployment', namespace: 'app', name: 'web', evidence: [EVIDENCE], resourceVersion: '1' });
+    expect(opened.patch).not.toBeNull();
+    const openedAt = opened.openedAt;
+
+    await send(upsert(deployment('web', 'app', 'd1', '2', false)));
+    expect(finding('d1')).toMatchObject({ status: 'resolved', resourceVersion: '2', resolvedAt: now });
+
+    await send(upsert(deployment('web', 'app', 'd1', '3', true)));
+    const reopened = finding('d1')!;
+    expect(reopened).toMatchObject({ status: 'open', resolvedAt: null, resourceVersion: '3' });
+    expect(reopened.openedAt).toBeGreaterThan(openedAt);
+    expect(reopened.firstSeen).toBe(opened.firstSeen);
+
+    const history = service.store.events('c1', PRIVILEGED, 'd1');
+    expect(history.map((e) => [e.event, e.resourceVersion])).toEqual([
+      ['opened', '1'],
+      ['resolved', '2'],
+      ['reopened', '3'],
+    ]);
+    expect(history.map((e) => e.cause)).toEqual([
+      { object: 'self', deleted: false, changes: [{ path: EVIDENCE, from: null, to: true }] },
+      { object: 'self', deleted: false, changes: [{ path: EVIDENCE, from: true, to: false }] },
+      { object: 'self', deleted: false, changes: [{ path: EVIDENCE, from: false, to: true }] },
+    ]);
+    expect(service.stats).toMatchObject({ opened: 2, resolved: 1 });
+  });
+
+  it('a change that keeps the failure adds no history', async () => {
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)));
+    const d = deployment('web', 'app', 'd1', '2', true);
+    d.metadata.labels = { touched: 'yes' };
+    await send(upsert(d));
+    expect(service.store.events('c1', PRIVILEGED, 'd1')).toHaveLength(1);
+    expect(finding('d1')?.status).toBe('open');
+  });
+
+  it('resolves the findings of a deleted subject and forgets its outcomes', async () => {
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)), upsert(deployment('ok', 'app', 'd2', '1', false)));
+    expect(service.tallies.view('c1', 'cluster')).toMatchObject({ passed: 1, failed: 1 });
+    await send({ type: 'delete', uid: 'd1' });
+    expect(finding('d1')).toMatchObject({ status: 'resolved', resolvedAt: now });
+    const last = service.store.events('c1', PRIVILEGED, 'd1').at(-1)!;
+    expect(last.event).toBe('resolved');
+    expect(last.cause).toEqual({ object: 'self', deleted: true, changes: [{ path: EVIDENCE, from: true, to: null }] });
+    expect(service.store.subjectOutcomes('c1', 'd1')).toBeUndefined();
+    expect(service.tallies.view('c1', 'cluster')).toEqual({ score: 100, passed: 1, failed: 0 });
+  });
+
+  it('a snapshot that no longer lists a subject resolves its findings', async () => {
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)));
+    await send({ type: 'snapshot-begin', snapshotId: 's1', kinds: ['apps/v1/Deployment'] }, { type: 'snapshot-end', snapshotId: 's1' });
+    expect(finding('d1')?.status).toBe('resolved');
+  });
+
+  it('excepts a failing system workload with the exemption reason, outside the score', async () => {
+    await send(upsert(deployment('kube-proxy', 'kube-system', 'kp', '1', true)));
+    const f = finding('kp')!;
+    expect(f.status).toBe('excepted');
+    expect(f.reason).toMatch(/kube-proxy/);
+    expect(service.store.events('c1', PRIVILEGED, 'kp').map((e) => e.event)).toEqual(['excepted']);
+    expect(service.tallies.view('c1', 'cluster')).toEqual({ score: 100, passed: 0, failed: 0 });
+    expect(service.store.query({ cluster: 'c1', status: 'open', limit: 10 }).items).toHaveLength(0);
+    expect(service.store.query({ cluster: 'c1', status: 'excepted', limit: 10 }).items.map((x) => x.name)).toEqual(['kube-proxy']);
+  });
+
+  it('weights the score by severity per cluster, namespace and framework', async () => {
+    await send(upsert(deployment('bad', 'app', 'd1', '1', true)), upsert(deployment('good', 'app', 'd2', '1', false)), upsert(deployment('good', 'db', 'd3', '1', false)));
+    expect(service.tallies.view('c1', 'cluster')).toEqual({ score: 66.7, passed: 2, failed: 1 });
+    expect(service.tallies.view('c1', 'namespace:app')).toEqual({ score: 50, passed: 1, failed: 1 });
+    expect(service.tallies.view('c1', 'namespace:db')).toEqual({ score: 100, passed: 1, failed: 0 });
+    expect(service.tallies.view('c1', 'framework:pss-baseline')).toEqual({ score: 66.7, passed: 2, failed: 1 });
+  });
+
+  it('after a restart, tallies and findings come back from the database unchanged', async () => {
+    await send(upsert(deployment('bad', 'app', 'd1', '1', true)), upsert(deployment('good', 'app', 'd2', '1', false)));
+    await send(upsert(deployment('good', 'app', 'd2', '2', true)));
+    const scopes = Object.fromEntries(service.tallies.scopes('c1').map((s) => [s, service.tallies.view('c1', s)]));
+    const before = service.store.query({ cluster: 'c1', limit: 100 }).items;
+    const events = service.store.events('c1', PRIVILEGED, 'd2');
+    db.close();
+    open();
+    expect(Object.fromEntries(service.tallies.scopes('c1').map((s) => [s, service.tallies.view('c1', s)]))).toEqual(scopes);
+    expect(service.store.query({ cluster: 'c1', limit: 100 }).items).toEqual(before);
+    // Reconciling unchanged state records nothing new.
+    expect(service.store.events('c1', PRIVILEGED, 'd2')).toEqual(events);
+  });
+
+  it('paginates findings with a keyset cursor, every finding once', async () => {
+    const ops: IngestOp[] = [];
+    for (let i = 0; i < 7; i++) ops.push(upsert(deployment(`w${i}`, i % 2 ? 'a' : 'b', `d${i}`, '1', true)));
+    await send(...ops);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = service.store.query({ cluster: 'c1', status: 'open', limit: 3, ...(cursor ? { cursor } : {}) });
+      seen.push(...page.items.map((f) => f.subjectKey));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
+    expect(service.store.countByStatus('c1')).toEqual({ open: 7, resolved: 0, excepted: 0 });
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { Control, FrameworkId, Severity } from '@stance/shared/engine/index';
+import { PostureTallies, scoreOf } from './posture.js';
+
+function control(id: string, severity: Severity, frameworks: FrameworkId[]): Control {
+  return {
+    id,
+    title: id,
+    severity,
+    category: 'test',
+    rationale: '',
+    remediation: '',
+    frameworks: frameworks.map((framework, i) => ({ framework, id: `${id}-${i}` })),
+    kinds: ['Pod'],
+    check: () => [],
+  };
+}
+
+const CONTROLS = [
+  control('crit', 'critical', ['pss-baseline', 'cis-kubernetes']),
+  control('high', 'high', ['pss-baseline']),
+  control('med', 'medium', []),
+  control('low', 'low', ['cis-kubernetes', 'cis-kubernetes']),
+];
+
+describe('scoreOf', () => {
+  it('is 100 when nothing was checked and rounds to one decimal', () => {
+    expect(scoreOf({ passedWeight: 0, failedWeight: 0, passed: 0, failed: 0 })).toBe(100);
+    expect(scoreOf({ passedWeight: 1, failedWeight: 2, passed: 1, failed: 1 })).toBe(33.3);
+    expect(scoreOf({ passedWeight: 0, failedWeight: 7, passed: 0, failed: 1 })).toBe(0);
+  });
+});
+
+describe('PostureTallies', () => {
+  it('weights passes and failures by severity (critical 10, high 7, medium 4, low 1)', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'pass', high: 'fail:high', med: 'pass', low: 'fail:low' }, 1);
+    // passed 10 + 4, failed 7 + 1
+    expect(t.view('c1', 'cluster')).toEqual({ score: Math.round((14 / 22) * 1000) / 10, passed: 2, failed: 2 });
+  });
+
+  it('weights a failure by the severity it failed with, not the control default', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'fail:low', med: 'pass' }, 1);
+    expect(t.view('c1', 'cluster').score).toBe(80); // 4 / (4 + 1)
+  });
+
+  it('leaves exempt and no-data outcomes out of the score', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'exempt', high: 'no-data', med: 'fail:medium' }, 1);
+    expect(t.view('c1', 'cluster')).toEqual({ score: 0, passed: 0, failed: 1 });
+    expect(t.view('c1', 'framework:pss-baseline')).toEqual({ score: 100, passed: 0, failed: 0 });
+  });
+
+  it('tallies per cluster, per namespace and per framework (each framework once per control)', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'pass', low: 'pass' }, 1);
+    t.apply('c1', 'db', { crit: 'pass' }, 1);
+    t.apply('c1', '', { med: 'pass' }, 1); // cluster-scoped subject: no namespace scope
+    t.apply('c2', 'app', { crit: 'pass' }, 1);
+    expect(t.view('c1', 'namespace:app')).toEqual({ score: Math.round((8 / 18) * 1000) / 10, passed: 2, failed: 1 });
+    expect(t.view('c1', 'namespace:db')).toEqual({ score: 100, passed: 1, failed: 0 });
+    expect(t.view('c1', 'framework:pss-baseline')).toEqual({ score: Math.round((17 / 27) * 1000) / 10, passed: 2, failed: 1 });
+    expect(t.view('c1', 'framework:cis-kubernetes')).toEqual({ score: Math.round((11 / 21) * 1000) / 10, passed: 2, failed: 1 });
+    expect(t.view('c1', 'cluster')).toMatchObject({ passed: 4, failed: 1 });
+    expect(t.view('c2', 'cluster')).toEqual({ score: 100, passed: 1, failed: 0 });
+    expect(t.scopes('c1').sort()).toEqual(['cluster', 'framework:cis-kubernetes', 'framework:pss-baseline', 'namespace:app', 'namespace:db']);
+    expect(t.view('c3', 'cluster')).toEqual({ score: 100, passed: 0, failed: 0 });
+  });
+
+  it('removing what was added restores every scope exactly (symmetry)', () => {
+    const t = new PostureTallies(CONTROLS);
+    const base = { crit: 'pass', high: 'fail:high' };
+    t.apply('c1', 'app', base, 1);
+    const before = Object.fromEntries(t.scopes('c1').map((s) => [s, t.view('c1', s)]));
+    const changes = [
+      ['app', { crit: 'fail:critical', high: 'pass', med: 'fail:medium', low: 'exempt' }],
+      ['other', { low: 'pass', med: 'no-data' }],
+      ['', { crit: 'fail:high' }],
+    ] as const;
+    for (const [ns, codes] of changes) t.apply('c1', ns, codes, 1);
+    for (const [ns, codes] of [...changes].reverse()) t.apply('c1', ns, codes, -1);
+    const after = Object.fromEntries(t.scopes('c1').map((s) => [s, t.view('c1', s)]));
+    expect(after).toEqual(before);
+  });
+
+  it('replacing a subject outcome (remove old, add new) moves the score', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'pass' }, 1);
+    expect(t.view('c1', 'cluster').score).toBe(41.2);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'pass' }, -1);
+    t.apply('c1', 'app', { crit: 'pass', high: 'pass' }, 1);
+    expect(t.view('c1', 'cluster')).toEqual({ score: 100, passed: 2, failed: 0 });
+    expect(t.dirty.has('c1')).toBe(true);
+  });
+
+  it('counts a control it does not know as low severity when it passes', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { unknown: 'pass', med: 'fail:medium' }, 1);
+    expect(t.view('c1', 'cluster').score).toBe(20); // 1 / (1 + 4)
+  });
+});
