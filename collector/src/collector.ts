@@ -11,6 +11,7 @@ import { AgentStore } from './store/agents.js';
 import { FindingsService } from './findings/findings-service.js';
 import { FindingsStore } from './findings/findings-store.js';
 import { PostureRecorder } from './findings/posture-recorder.js';
+import { createMetrics } from './telemetry/metrics.js';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import type { Control } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
@@ -62,6 +63,7 @@ export class Collector {
       agents: this.agents,
       resources: this.resources,
       findings: this.findings,
+      metrics: createMetrics({ pipeline: this.pipeline, agents: this.agents, findings: this.findings }),
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       ready: () => this.ready,
       log: createLogger('http'),

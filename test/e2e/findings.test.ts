@@ -127,6 +127,9 @@ describe('findings from a live cluster', () => {
     expect(bad.body.error.message).toMatch(/severity/);
     const cursor = await getJson<{ error: { code: string } }>(`${collector.httpUrl}/api/v1/findings?cursor=nonsense`);
     expect(cursor.status).toBe(400);
+    const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^stance_findings\{cluster="[^"]+",status="open"\} [1-9]/m);
+    expect(metrics).toMatch(/^stance_agents_connected\{cluster="[^"]+",mode="cluster"\} 1$/m);
     const controls = await getJson<{ items: { id: string; rationale: string }[] }>(`${collector.httpUrl}/api/v1/controls`);
     expect(controls.body.items.find((c) => c.id === 'pod.privileged')?.rationale).toBeTruthy();
   });

@@ -12,12 +12,16 @@ import { findingRoutes } from './routes/findings.js';
 import { controlRoutes } from './routes/controls.js';
 import { postureRoutes } from './routes/posture.js';
 import type { FindingsService } from '../findings/findings-service.js';
+import type { Registry } from 'prom-client';
+import { metricsRoutes } from './routes/metrics.js';
 import { createApi } from './validation.js';
 
 export interface ApiDeps extends HealthDeps {
   agents: AgentStore;
   resources: ResourceStore;
   findings: FindingsService;
+  /** Prometheus registry; /metrics is served when given. */
+  metrics?: Registry;
   heartbeatIntervalMs: number;
   log: Logger;
 }
@@ -30,6 +34,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   findingRoutes(app, deps);
   controlRoutes(app, deps);
   postureRoutes(app, deps);
+  if (deps.metrics) metricsRoutes(app, { metrics: deps.metrics });
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -23,7 +23,9 @@ export class MemoView implements ClusterView {
     const key = namespace === undefined ? kind : `${kind}\u0001${namespace}`;
     let list = this.lists.get(key);
     if (!list) {
-      list = this.source.list(kind, namespace);
+      // A copy: sources may hand out arrays they later mutate, and checks memoise derived
+      // indexes on a list's identity, which must therefore live no longer than the batch.
+      list = this.source.list(kind, namespace).slice();
       this.lists.set(key, list);
     }
     return list;

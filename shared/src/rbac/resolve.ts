@@ -3,6 +3,7 @@
 // findings can point at it. Reads go through the caller's view (recorded by the engine).
 import type { ClusterView } from '../engine/types.js';
 import type { KubeObject } from '../model/object.js';
+import { listInNamespace } from '../network/same-namespace.js';
 import { safeMatchesSelector, type LabelSelector } from '../network/selector.js';
 import { DEFAULT_CLUSTER_ROLES } from './defaults.js';
 import { rulesOf } from './rules.js';
@@ -97,7 +98,7 @@ export function isBound(view: ClusterView, role: KubeObject): boolean {
     const ref = roleRefOf(b);
     return ref?.kind === kind && ref.name === name;
   };
-  if (role.kind === 'Role') return view.list('RoleBinding', role.metadata.namespace ?? '').some((b) => refersTo(b, 'Role'));
+  if (role.kind === 'Role') return listInNamespace(view, 'RoleBinding', role.metadata.namespace).some((b) => refersTo(b, 'Role'));
   if (view.list('ClusterRoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
   if (view.list('RoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
   return view.list('ClusterRole').some((agg) => aggregates(agg, role));

@@ -4,7 +4,7 @@ import type { Control } from '../../engine/types.js';
 import { POD_BEARING_KINDS, type KubeObject } from '../../model/index.js';
 import { isolationOf } from '../../network/policy.js';
 import { podTemplateOf } from '../../workload/pod-template.js';
-import { listInNamespace } from './same-namespace.js';
+import { listInNamespace } from '../../network/same-namespace.js';
 
 function finished(o: KubeObject): boolean {
   const phase = (o.status as { phase?: string } | undefined)?.phase;

@@ -7,7 +7,7 @@ import type { CheckResult, ClusterView, Control } from '../../engine/types.js';
 import { POD_BEARING_KINDS, type KubeObject } from '../../model/index.js';
 import { describeHeld, powerfulRightsOf } from '../../rbac/service-account-rights.js';
 import { podTemplateOf, type PodTemplate } from '../../workload/pod-template.js';
-import { listInNamespace } from '../network/same-namespace.js';
+import { listInNamespace } from '../../network/same-namespace.js';
 
 /** Pods that finished, and controllers scaled to zero, run nothing. */
 function isRunning(o: KubeObject): boolean {
