@@ -10,6 +10,7 @@ import { IngestPipeline } from './ingest/pipeline.js';
 import { AgentStore } from './store/agents.js';
 import { FindingsService } from './findings/findings-service.js';
 import { FindingsStore } from './findings/findings-store.js';
+import { ExceptionStore } from './findings/exceptions.js';
 import { PostureRecorder } from './findings/posture-recorder.js';
 import { createMetrics } from './telemetry/metrics.js';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
@@ -26,6 +27,7 @@ export class Collector {
   private readonly grpc: AgentGrpcServer;
   findings!: FindingsService;
   private posture: PostureRecorder | undefined;
+  private expiry: NodeJS.Timeout | undefined;
   private http: ServerType | undefined;
   private ready = false;
   httpPort = 0;
@@ -95,12 +97,30 @@ export class Collector {
       this.log.info({ controls: custom.map((c) => c.id), paths: this.config.customControls }, 'custom controls loaded');
     }
     const config = this.config.allowedRegistries.length > 0 ? { allowedRegistries: this.config.allowedRegistries } : {};
-    this.findings = new FindingsService(this.db, this.resources, new FindingsStore(this.db), [...BUILTIN_CONTROLS, ...custom], config, createLogger('findings'));
+    this.findings = new FindingsService(
+      this.db,
+      this.resources,
+      new FindingsStore(this.db),
+      [...BUILTIN_CONTROLS, ...custom],
+      config,
+      new ExceptionStore(this.db),
+      createLogger('findings'),
+    );
     this.findings.reconcile();
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
     this.pipeline.onBatchEnd((now) => this.findings.onBatchEnd(now));
     this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
     this.posture.start();
+    let lastExpiryCheck = Date.now();
+    this.expiry = setInterval(() => {
+      const now = Date.now();
+      for (const e of this.findings.exceptions.expiredBetween(lastExpiryCheck, now)) {
+        this.log.info({ exception: e.id, controlId: e.controlId }, 'exception expired; re-evaluating');
+        this.findings.reevaluateFor(e, now);
+      }
+      lastExpiryCheck = now;
+    }, 15_000);
+    this.expiry.unref();
   }
 
   /** Graceful: stop taking streams, commit what is queued, close the database. */
@@ -109,6 +129,7 @@ export class Collector {
     await this.grpc.stop();
     await this.pipeline.idle();
     this.posture?.stop();
+    clearInterval(this.expiry);
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.db.close();
     this.log.info('collector stopped');

@@ -121,6 +121,30 @@ describe('findings from a live cluster', () => {
     expect(report.body.items.find((i) => i.id === '5.2.2')).toBeDefined();
   });
 
+  it('turns matching findings into excepted ones while an exception holds, and back when it is withdrawn', async () => {
+    const before = await findings({ namespace: 'legacy', control: 'pod.host-path' });
+    expect(before.length).toBeGreaterThan(0);
+    const res = await fetch(`${collector.httpUrl}/api/v1/exceptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ controlId: 'pod.host-*', namespace: 'legacy', reason: 'legacy node agents, migration tracked in OPS-123' }),
+    });
+    expect(res.status).toBe(201);
+    const exception = (await res.json()) as { id: string; reevaluated: number };
+    expect(exception.reevaluated).toBeGreaterThan(0);
+    expect(await findings({ namespace: 'legacy', control: 'pod.host-path' })).toHaveLength(0);
+    const excepted = await getJson<{ items: (Finding & { exceptionReason: string })[] }>(`${collector.httpUrl}/api/v1/findings?namespace=legacy&control=pod.host-path&status=excepted`);
+    const byId = new Map(excepted.body.items.map((f) => [f.id, f]));
+    for (const f of before) expect(byId.get(f.id)?.exceptionReason).toMatch(/^exception .*OPS-123/);
+
+    const bad = await fetch(`${collector.httpUrl}/api/v1/exceptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ controlId: 'nope.*', reason: 'x' }) });
+    expect(bad.status).toBe(400);
+
+    expect((await fetch(`${collector.httpUrl}/api/v1/exceptions/${exception.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await findings({ namespace: 'legacy', control: 'pod.host-path' })).length).toBe(before.length);
+    expect((await fetch(`${collector.httpUrl}/api/v1/exceptions/${exception.id}`, { method: 'DELETE' })).status).toBe(404);
+  });
+
   it('rejects bad parameters with 400 and a message', async () => {
     const bad = await getJson<{ error: { message: string } }>(`${collector.httpUrl}/api/v1/findings?severity=urgent`);
     expect(bad.status).toBe(400);

@@ -35,6 +35,8 @@ export class CollectorConnection {
   private readonly client: AgentServiceClient;
   private stream: Stream | undefined;
   private stopped = false;
+  /** Cuts a reconnect wait short on stop (it can be 15 s). */
+  private readonly stopping = new AbortController();
   private readonly backoff = new Backoff(250, 15_000);
   private heartbeat: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -65,6 +67,7 @@ export class CollectorConnection {
     while (this.connected && this.outbox.size > 0 && Date.now() < deadline) await sleep(50);
     if (this.outbox.size > 0) this.log.warn({ unacked: this.outbox.size }, 'stopping with unacknowledged messages');
     this.stopped = true;
+    this.stopping.abort();
     this.stream?.end();
     this.stream?.cancel();
     clearInterval(this.heartbeat);
@@ -81,7 +84,7 @@ export class CollectorConnection {
         if (this.stopped) break;
         const delay = this.backoff.next();
         this.log.warn({ err: (err as Error).message, retryInMs: delay }, 'collector stream failed; reconnecting');
-        await sleep(delay);
+        await sleep(delay, this.stopping.signal);
       }
     }
   }

@@ -1,5 +1,6 @@
 // FindingsService on a real SQLite file, fed through the real ingest pipeline exactly as
 // the collector wires it: findings open, resolve, reopen and are excepted with history.
+import { ExceptionStore } from './exceptions.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,7 +50,7 @@ describe('FindingsService', () => {
     const resources = new ResourceStore(db);
     const agents = new AgentStore(db);
     agents.connect({ clusterId: 'c1', clusterName: 'c1', agentId: 'a1', mode: 'cluster', nodeName: '', version: 't', sessionId: 's' }, 0);
-    service = new FindingsService(db, resources, new FindingsStore(db), CONTROLS, {}, log);
+    service = new FindingsService(db, resources, new FindingsStore(db), CONTROLS, {}, new ExceptionStore(db), log);
     service.reconcile(now);
     pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 100, log });
     pipeline.onChange((cluster, change) => service.onChange(cluster, change));

@@ -2,7 +2,7 @@
 // the incremental engine (inside the batch's transaction, so findings commit with the
 // objects), and each subject's new outcomes open, update, except or resolve its findings,
 // record why in the history, and move the posture tallies.
-import { IncrementalEngine, type Change, type Control, type EngineConfig, type Outcome, type SubjectResult } from '@stance/shared/engine/index';
+import { composeExemptions, defaultExemptionFor, IncrementalEngine, type Change, type Control, type EngineConfig, type Outcome, type SubjectResult } from '@stance/shared/engine/index';
 import type { Logger } from '@stance/shared/log/index';
 import { identityOf, type KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
@@ -11,6 +11,8 @@ import type { StateChange } from '../ingest/pipeline.js';
 import { fieldChanges } from './drift.js';
 import type { FindingRow, FindingsStore, OutcomeCodes } from './findings-store.js';
 import { PostureTallies } from './posture.js';
+import type { ExceptionRow, ExceptionStore } from './exceptions.js';
+import { globMatch } from './exceptions.js';
 
 interface PendingBatch {
   changes: Change[];
@@ -47,6 +49,7 @@ export class FindingsService {
     readonly store: FindingsStore,
     readonly controls: readonly Control[],
     private readonly config: EngineConfig,
+    readonly exceptions: ExceptionStore,
     private readonly log: Logger,
   ) {
     this.tallies = new PostureTallies(controls);
@@ -110,6 +113,27 @@ export class FindingsService {
     this.log.info({ clusters: clusters.length, subjects, ms: Math.round(performance.now() - start) }, 'findings reconciled with stored state');
   }
 
+  /** Re-evaluates every subject an exception can cover (after it was added, removed or expired). */
+  reevaluateFor(exception: ExceptionRow, now = Date.now()): number {
+    const clusters = exception.cluster ? [exception.cluster] : this.db.prepare<[], { id: string }>('SELECT id FROM clusters').all().map((r) => r.id);
+    let n = 0;
+    for (const clusterId of clusters) {
+      const objects: KubeObject[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = this.resources.query({ cluster: clusterId, ...(exception.kind ? { kind: exception.kind } : {}), ...(exception.namespace !== undefined ? { namespace: exception.namespace } : {}), limit: 1000, ...(cursor ? { cursor } : {}) });
+        for (const r of page.items) if (exception.name === undefined || globMatch(exception.name, r.name)) objects.push(r.object);
+        cursor = page.nextCursor;
+      } while (cursor);
+      const batch: PendingBatch = { changes: [], touched: new Map() };
+      this.db.transaction(() => {
+        for (const r of this.engine(clusterId).applyBatch(objects.map((object) => ({ type: 'upsert' as const, object })))) this.record(clusterId, r, batch, now);
+      })();
+      n += objects.length;
+    }
+    return n;
+  }
+
   engineStats(clusterId: string): { subjects: number; readKeys: number } | undefined {
     return this.engines.get(clusterId)?.stats;
   }
@@ -118,9 +142,12 @@ export class FindingsService {
     let e = this.engines.get(clusterId);
     if (!e) {
       const resources = this.resources;
+      const exceptions = this.exceptions;
       e = new IncrementalEngine({
         controls: this.controls,
         config: this.config,
+        // A user's exception first (its reason names it), then the built-in exemptions.
+        exemptionFor: composeExemptions((controlId, subject) => exceptions.reasonFor(clusterId, controlId, subject), defaultExemptionFor(this.config)),
         source: {
           get: (kind, namespace, name) => resources.get(clusterId, kind, namespace, name),
           list: (kind, namespace) => resources.list(clusterId, kind, namespace),

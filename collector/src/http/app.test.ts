@@ -1,5 +1,6 @@
 // The HTTP API through hono's app.request(), over real stores on a temp SQLite file
 // filled through the real ingest pipeline and findings service.
+import { ExceptionStore } from '../findings/exceptions.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,23 +47,29 @@ beforeAll(async () => {
   const resources = new ResourceStore(db);
   agents = new AgentStore(db);
   const controls = BUILTIN_CONTROLS.filter((c) => c.id === 'pod.privileged' || c.id === 'pod.host-network');
-  const findings = new FindingsService(db, resources, new FindingsStore(db), controls, {}, log);
+  const findings = new FindingsService(db, resources, new FindingsStore(db), controls, {}, new ExceptionStore(db), log);
   const pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 1000, log });
   pipeline.onChange((c, ch) => findings.onChange(c, ch));
   pipeline.onBatchEnd((t) => findings.onBatchEnd(t));
 
-  const hello = (clusterId: string, clusterName: string, agentId: string, mode: 'cluster' | 'node' = 'cluster') =>
-    agents.connect({ clusterId, clusterName, agentId, mode, nodeName: mode === 'node' ? 'worker-1' : '', version: '0.1.0', sessionId: `${agentId}-s` }, Date.now());
+  const now = Date.now();
+  const hello = (clusterId: string, clusterName: string, agentId: string, mode: 'cluster' | 'node' = 'cluster', at = now - 60_000) =>
+    agents.connect({ clusterId, clusterName, agentId, mode, nodeName: mode === 'node' ? 'worker-1' : '', version: '0.1.0', sessionId: `${agentId}-s` }, at);
   hello('uid-prod', 'prod', 'cluster-agent');
   hello('uid-prod', 'prod', 'node-stale', 'node');
   hello('uid-prod', 'prod', 'node-gone', 'node');
-  hello('uid-prod', 'prod', 'node-quiet', 'node');
+  hello('uid-prod', 'prod', 'node-quiet', 'node', now);
   hello('uid-dev', 'dev', 'cluster-agent');
-  const now = Date.now();
   agents.heartbeat('uid-prod', 'cluster-agent', { lagMs: 3 }, now - (HEARTBEAT_MS * 3 - 1000));
   agents.heartbeat('uid-prod', 'node-stale', { lagMs: 0 }, now - (HEARTBEAT_MS * 3 + 1000));
   agents.disconnect('uid-prod', 'node-gone', 'node-gone-s');
   // node-quiet: connected, no heartbeat yet; judged by its connection time.
+  // node-back: its last heartbeat is from an earlier connection; it just reconnected.
+  const back = { clusterId: 'uid-prod', clusterName: 'prod', agentId: 'node-back', mode: 'node' as const, nodeName: 'worker-2', version: '0.1.0', sessionId: 'old' };
+  agents.connect(back, now - 60_000);
+  agents.heartbeat('uid-prod', 'node-back', {}, now - 60_000);
+  agents.disconnect('uid-prod', 'node-back', 'old');
+  agents.connect({ ...back, sessionId: 'new' }, now);
 
   const sessions = new Map<string, IngestSession>();
   let seq = 0;
@@ -115,7 +122,7 @@ describe('GET /api/v1/clusters', () => {
     expect(prod).toMatchObject({ id: 'uid-prod', resources: { 'v1/Namespace': 2, 'apps/v1/Deployment': 7 } });
     expect(new Date(prod.firstSeen).toISOString()).toBe(prod.firstSeen);
     const status_ = Object.fromEntries(prod.agents.map((a: { agentId: string; status: string }) => [a.agentId, a.status]));
-    expect(status_).toEqual({ 'cluster-agent': 'connected', 'node-stale': 'stale', 'node-gone': 'disconnected', 'node-quiet': 'connected' });
+    expect(status_).toEqual({ 'cluster-agent': 'connected', 'node-stale': 'stale', 'node-gone': 'disconnected', 'node-quiet': 'connected', 'node-back': 'connected' });
     const clusterAgent = prod.agents.find((a: { agentId: string }) => a.agentId === 'cluster-agent');
     expect(clusterAgent).toMatchObject({ mode: 'cluster', version: '0.1.0', heartbeat: { lagMs: 3 } });
     expect(prod.agents.find((a: { agentId: string }) => a.agentId === 'node-quiet')).toMatchObject({ mode: 'node', nodeName: 'worker-1', lastHeartbeat: null });

@@ -14,6 +14,7 @@ import { postureRoutes } from './routes/posture.js';
 import type { FindingsService } from '../findings/findings-service.js';
 import type { Registry } from 'prom-client';
 import { metricsRoutes } from './routes/metrics.js';
+import { exceptionRoutes } from './routes/exceptions.js';
 import { createApi } from './validation.js';
 
 export interface ApiDeps extends HealthDeps {
@@ -34,6 +35,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   findingRoutes(app, deps);
   controlRoutes(app, deps);
   postureRoutes(app, deps);
+  exceptionRoutes(app, deps);
   if (deps.metrics) metricsRoutes(app, { metrics: deps.metrics });
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));

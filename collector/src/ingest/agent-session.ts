@@ -119,6 +119,13 @@ export class AgentSession implements IngestSession {
     if (!this.paused && pipeline.depth > this.opts.highWatermark) {
       this.paused = true;
       this.call.pause();
+      // Our acks may all come while other agents keep the queue deep: resume once it drains.
+      void pipeline.idle().then(() => {
+        if (this.paused && !this.closed) {
+          this.paused = false;
+          this.call.resume();
+        }
+      });
     }
   }
 

@@ -114,4 +114,21 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'user exceptions',
+    sql: `
+      CREATE TABLE exceptions (
+        id          TEXT PRIMARY KEY,
+        cluster_id  TEXT,                          -- NULL: every cluster
+        control_id  TEXT NOT NULL,                 -- an id, a prefix glob such as "pod.*", or "*"
+        namespace   TEXT,
+        kind        TEXT,
+        name        TEXT,                          -- exact, or a prefix glob such as "web-*"
+        reason      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER
+      );
+    `,
+  },
 ];

@@ -11,6 +11,8 @@ export interface ExemptionRule {
   namespaces?: readonly string[];
   names?: readonly string[];
   namePrefixes?: readonly string[];
+  /** Labels the subject must carry (all of them, exact values). */
+  labels?: Readonly<Record<string, string>>;
   reason: string;
 }
 
@@ -26,6 +28,10 @@ export function ruleMatches(rule: ExemptionRule, controlId: string, subject: Kub
   const name = subject.metadata.name ?? '';
   if (rule.names && !rule.names.includes(name)) return false;
   if (rule.namePrefixes && !rule.namePrefixes.some((p) => name.startsWith(p))) return false;
+  if (rule.labels) {
+    const labels = subject.metadata.labels ?? {};
+    for (const [k, v] of Object.entries(rule.labels)) if (labels[k] !== v) return false;
+  }
   return true;
 }
 

@@ -49,7 +49,8 @@ export function clusterRoutes(app: OpenAPIHono, deps: { agents: AgentStore; reso
       agents: agents
         .filter((a) => a.clusterId === cl.id)
         .map((a) => {
-          const last = a.lastHeartbeat ?? a.connectedAt ?? 0;
+          // A heartbeat from an earlier connection says nothing about this one.
+          const last = Math.max(a.lastHeartbeat ?? 0, a.connectedAt ?? 0);
           const status: 'connected' | 'stale' | 'disconnected' = !a.connected ? 'disconnected' : now - last > staleAfter ? 'stale' : 'connected';
           return {
             agentId: a.agentId,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../model/object.js';
 import { deployment, outcomesByName } from '../rbac/fixtures.js';
-import { namespaceNoNetworkPolicy } from './namespace-no-networkpolicy.js';
+import { POD_BEARING_KINDS } from '../../model/kinds.js';
+import { CHEAPEST_FIRST, namespaceNoNetworkPolicy } from './namespace-no-networkpolicy.js';
 
 const ns = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
 
@@ -25,5 +26,9 @@ describe('net.namespace-no-networkpolicy', () => {
     expect(out.get('Namespace/guarded')!.status).toBe('pass');
     expect(out.get('Namespace/empty')!.status).toBe('not-applicable');
     expect(out.get('Namespace/kube-system')!.status).toBe('exempt');
+  });
+
+  it('looks at every pod-bearing kind', () => {
+    expect([...CHEAPEST_FIRST].sort()).toEqual([...POD_BEARING_KINDS].sort());
   });
 });

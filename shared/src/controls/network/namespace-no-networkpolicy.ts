@@ -2,6 +2,12 @@
 import type { Control } from '../../engine/types.js';
 import { POD_BEARING_KINDS } from '../../model/index.js';
 
+/**
+ * Controllers before what they create: a namespace with a Deployment never lists (so never
+ * depends on) its Pods, which churn far more and are far more numerous.
+ */
+export const CHEAPEST_FIRST = ['Deployment', 'StatefulSet', 'DaemonSet', 'CronJob', 'ReplicationController', 'Job', 'ReplicaSet', 'Pod'] as const;
+
 export const namespaceNoNetworkPolicy: Control = {
   id: 'net.namespace-no-networkpolicy',
   title: 'Namespace with workloads has no NetworkPolicy',
@@ -21,7 +27,7 @@ export const namespaceNoNetworkPolicy: Control = {
     const name = ns.metadata.name ?? '';
     // Cheapest first: a namespace with a policy passes without listing its workloads.
     if (ctx.view.list('NetworkPolicy', name).length > 0) return [];
-    for (const kind of POD_BEARING_KINDS) {
+    for (const kind of CHEAPEST_FIRST) {
       const first = ctx.view.list(kind, name)[0];
       if (first) {
         return [

@@ -72,13 +72,22 @@ describe.each(CASES)('$control.id', ({ control, cis, offending }) => {
   it('reports no-data when the role is missing, and exempts system: objects', () => {
     const b = binding('dangling', 'team', { kind: 'Role', name: 'gone' }, [user('bob')]);
     expect(outcomesByName([b], control).get('RoleBinding/dangling')!.status).toBe('no-data');
-    const sys = role('system:controller:x', undefined, [offending]);
+    const sys = role('system:controller:x', undefined, [offending], {
+      metadata: { name: 'system:controller:x', labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+    });
     expect(outcomesByName([sys], control).get('ClusterRole/system:controller:x')!.status).toBe('exempt');
     expect(outcomesByName([sys], control, { systemExemptions: false }).get('ClusterRole/system:controller:x')!.status).toBe('fail');
   });
 });
 
 describe('rbac.cluster-admin-binding specifics', () => {
+  it('does not let a system: name alone hide a cluster-admin binding', () => {
+    const evil = binding('system:totally-legit', undefined, { kind: 'ClusterRole', name: 'cluster-admin' }, [user('mallory')]);
+    expect(outcomesByName([evil], clusterAdminBinding).get('ClusterRoleBinding/system:totally-legit')!.status).toBe('fail');
+    const component = role('system:component', undefined, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);
+    expect(outcomesByName([component], secretsRead).get('ClusterRole/system:component')!.status).toBe('exempt');
+  });
+
   it('knows cluster-admin without its object (scan of manifests) and exempts the default binding', () => {
     const b = binding('ci-admin', undefined, { kind: 'ClusterRole', name: 'cluster-admin' }, [sa('ci', 'ci')]);
     const dflt = binding('cluster-admin', undefined, { kind: 'ClusterRole', name: 'cluster-admin' }, [group('system:masters')]);

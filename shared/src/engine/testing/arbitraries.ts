@@ -102,7 +102,10 @@ export const clusterRoleArb = fc
     fc.constantFrom(...CLUSTER_ROLE_NAMES),
     uid,
     rulesArb,
-    fc.record({ aggregate: fc.constantFrom('yes', 'no') }, { requiredKeys: [] }),
+    fc.record(
+      { aggregate: fc.constantFrom('yes', 'no'), 'kubernetes.io/bootstrapping': fc.constant('rbac-defaults') },
+      { requiredKeys: [] },
+    ),
     fc.option(selectorArb, { nil: undefined }),
   )
   .map(([nm, u, rules, labels, aggSel]): KubeObject => {

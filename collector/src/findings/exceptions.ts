@@ -1,0 +1,102 @@
+// User exceptions: an accepted risk turns matching failing outcomes into `excepted`
+// findings (left out of the score) until the exception is deleted or expires.
+import { randomUUID } from 'node:crypto';
+import type { KubeObject } from '@stance/shared/model/index';
+import type { Db } from '../store/database.js';
+
+export interface ExceptionInput {
+  controlId: string;
+  cluster?: string;
+  namespace?: string;
+  kind?: string;
+  name?: string;
+  reason: string;
+  expiresAt?: number;
+}
+
+export interface ExceptionRow extends ExceptionInput {
+  id: string;
+  createdAt: number;
+}
+
+interface Row {
+  id: string;
+  cluster_id: string | null;
+  control_id: string;
+  namespace: string | null;
+  kind: string | null;
+  name: string | null;
+  reason: string;
+  created_at: number;
+  expires_at: number | null;
+}
+
+/** "pod.*" matches by prefix, "*" matches everything, anything else exactly. */
+export function globMatch(pattern: string, value: string): boolean {
+  if (pattern === '*') return true;
+  return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : pattern === value;
+}
+
+const toException = (r: Row): ExceptionRow => ({
+  id: r.id,
+  controlId: r.control_id,
+  reason: r.reason,
+  createdAt: r.created_at,
+  ...(r.cluster_id ? { cluster: r.cluster_id } : {}),
+  ...(r.namespace !== null ? { namespace: r.namespace } : {}),
+  ...(r.kind ? { kind: r.kind } : {}),
+  ...(r.name ? { name: r.name } : {}),
+  ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
+});
+
+export class ExceptionStore {
+  private cache: ExceptionRow[];
+
+  constructor(private readonly db: Db) {
+    this.cache = this.load();
+  }
+
+  list(): ExceptionRow[] {
+    return [...this.cache];
+  }
+
+  add(input: ExceptionInput, now = Date.now()): ExceptionRow {
+    const row: ExceptionRow = { ...input, id: randomUUID(), createdAt: now };
+    this.db
+      .prepare('INSERT INTO exceptions (id, cluster_id, control_id, namespace, kind, name, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, row.cluster ?? null, row.controlId, row.namespace ?? null, row.kind ?? null, row.name ?? null, row.reason, now, row.expiresAt ?? null);
+    this.cache = this.load();
+    return row;
+  }
+
+  remove(id: string): ExceptionRow | undefined {
+    const found = this.cache.find((e) => e.id === id);
+    if (!found) return undefined;
+    this.db.prepare('DELETE FROM exceptions WHERE id = ?').run(id);
+    this.cache = this.load();
+    return found;
+  }
+
+  /** The reason of the first live exception that covers this outcome, if any. */
+  reasonFor(clusterId: string, controlId: string, subject: KubeObject, now = Date.now()): string | undefined {
+    for (const e of this.cache) {
+      if (e.expiresAt !== undefined && e.expiresAt <= now) continue;
+      if (e.cluster !== undefined && e.cluster !== clusterId) continue;
+      if (!globMatch(e.controlId, controlId)) continue;
+      if (e.namespace !== undefined && e.namespace !== (subject.metadata.namespace ?? '')) continue;
+      if (e.kind !== undefined && e.kind !== subject.kind) continue;
+      if (e.name !== undefined && !globMatch(e.name, subject.metadata.name ?? '')) continue;
+      return `exception ${e.id}: ${e.reason}`;
+    }
+    return undefined;
+  }
+
+  /** Exceptions that expired in (since, now]: their subjects need evaluating again. */
+  expiredBetween(since: number, now: number): ExceptionRow[] {
+    return this.cache.filter((e) => e.expiresAt !== undefined && e.expiresAt > since && e.expiresAt <= now);
+  }
+
+  private load(): ExceptionRow[] {
+    return this.db.prepare<[], Row>('SELECT * FROM exceptions ORDER BY created_at, id').all().map(toException);
+  }
+}

@@ -1,0 +1,245 @@
+// AgentSession with a stand-in gRPC call and pipeline: the stream protocol (Hello first,
+// auth, replay, acks, rejects) and read backpressure.
+import { EventEmitter } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { Metadata, status } from '@grpc/grpc-js';
+import { pino } from 'pino';
+import { AgentMode, DeltaType, type ConnectRequest, type ConnectResponse } from '@stance/proto';
+import { AgentStore } from '../store/agents.js';
+import { openDatabase, type Db } from '../store/database.js';
+import { AgentSession, type SessionOptions } from './agent-session.js';
+import { AgentAuthenticator } from './auth.js';
+import type { IngestOp, IngestPipeline, IngestSession } from './pipeline.js';
+
+const log = pino({ level: 'silent' });
+const dir = mkdtempSync(join(tmpdir(), 'stance-session-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let fileNo = 0;
+
+class FakeCall extends EventEmitter {
+  readonly written: ConnectResponse[] = [];
+  readonly metadata = new Metadata();
+  paused = false;
+  ended = false;
+  error: { code: status; details: string } | undefined;
+  constructor(token?: string) {
+    super();
+    if (token) this.metadata.set('authorization', `Bearer ${token}`);
+    this.on('error', (e: { code: status; details: string }) => (this.error = e));
+  }
+  write(m: ConnectResponse): boolean {
+    this.written.push(m);
+    return true;
+  }
+  end(): void {
+    this.ended = true;
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+  }
+  getPeer(): string {
+    return 'ipv4:127.0.0.1:5555';
+  }
+  getAuthContext(): Record<string, unknown> {
+    return {};
+  }
+  send(m: ConnectRequest): void {
+    this.emit('data', m);
+  }
+  bodies(kind: string): unknown[] {
+    return this.written.filter((w) => w.body?.$case === kind).map((w) => (w.body as { value: unknown }).value);
+  }
+}
+
+/** Queues ops; commit() acknowledges them as the real pipeline would after a commit. */
+class FakePipeline {
+  queue: { session: IngestSession; seq: number; op: IngestOp }[] = [];
+  enqueue(session: IngestSession, seq: number, op: IngestOp): void {
+    this.queue.push({ session, seq, op });
+  }
+  get depth(): number {
+    return this.queue.length;
+  }
+  private idleWaiters: (() => void)[] = [];
+  idle(): Promise<void> {
+    if (this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+  /** Commits the first n items, acking each session's highest seq among them. */
+  commit(n = this.queue.length): void {
+    const items = this.queue.splice(0, n);
+    const acks = new Map<IngestSession, number>();
+    for (const i of items) acks.set(i.session, Math.max(acks.get(i.session) ?? 0, i.seq));
+    for (const [s, seq] of acks) s.ack(seq);
+    if (this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+const OPTS: SessionOptions = { maxObjectBytes: 1024 * 1024, heartbeatIntervalMs: 60_000, highWatermark: 4 };
+
+const hello = (over: Partial<Extract<ConnectRequest['body'], { $case: 'hello' }>['value']> = {}): ConnectRequest => ({
+  seq: 0,
+  body: {
+    $case: 'hello',
+    value: { clusterId: 'uid-1', clusterName: 'prod', agentId: 'agent-1', mode: AgentMode.AGENT_MODE_CLUSTER, nodeName: '', version: '0.1.0', sessionId: 'session-1', firstBufferedSeq: 1, ...over },
+  },
+});
+
+const pod = (seq: number, name = `p${seq}`): ConnectRequest => {
+  const obj = { apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'app', uid: `u-${name}`, resourceVersion: '1' } };
+  return {
+    seq,
+    body: {
+      $case: 'delta',
+      value: { type: DeltaType.DELTA_TYPE_ADDED, apiVersion: 'v1', kind: 'Pod', namespace: 'app', name, uid: `u-${name}`, resourceVersion: '1', object: Buffer.from(JSON.stringify(obj)) },
+    },
+  };
+};
+
+describe('AgentSession', () => {
+  let db: Db;
+  let agents: AgentStore;
+  let pipeline: FakePipeline;
+  const sessions: AgentSession[] = [];
+
+  function session(call: FakeCall, auth = new AgentAuthenticator([{ cluster: 'prod', token: 'prod-token-1' }], false)): AgentSession {
+    const s = new AgentSession(call as never, { pipeline: pipeline as unknown as IngestPipeline, agents, auth, log }, OPTS, () => undefined);
+    sessions.push(s);
+    return s;
+  }
+
+  beforeEach(() => {
+    db = openDatabase(join(dir, `db-${++fileNo}.sqlite`));
+    agents = new AgentStore(db);
+    pipeline = new FakePipeline();
+    return () => {
+      for (const s of sessions.splice(0)) s.end('test over');
+      db.close();
+    };
+  });
+
+  it('welcomes an authorised agent with what is committed for its session', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    expect(call.bodies('welcome')).toEqual([{ committedSeq: 0, resync: false, heartbeatIntervalMs: 60_000 }]);
+    expect(agents.agents()).toMatchObject([{ clusterId: 'uid-1', agentId: 'agent-1', connected: true }]);
+  });
+
+  it('refuses a stream that does not start with Hello, or lacks its ids', () => {
+    const a = new FakeCall('prod-token-1');
+    session(a);
+    a.send(pod(1));
+    expect(a.error?.code).toBe(status.FAILED_PRECONDITION);
+    const b = new FakeCall('prod-token-1');
+    session(b);
+    b.send(hello({ sessionId: '' }));
+    expect(b.error?.code).toBe(status.INVALID_ARGUMENT);
+    expect(pipeline.depth).toBe(0);
+  });
+
+  it('refuses a wrong token with UNAUTHENTICATED and records nothing', () => {
+    const call = new FakeCall('not-the-token');
+    session(call);
+    call.send(hello());
+    expect(call.error?.code).toBe(status.UNAUTHENTICATED);
+    expect(agents.agents()).toEqual([]);
+  });
+
+  it('enqueues sequenced messages and acknowledges what the pipeline committed', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    call.send(pod(1));
+    call.send(pod(2));
+    expect(pipeline.queue.map((i) => [i.seq, i.op.type])).toEqual([
+      [1, 'upsert'],
+      [2, 'upsert'],
+    ]);
+    pipeline.commit();
+    expect(call.bodies('ack')).toEqual([{ seq: 2 }]);
+  });
+
+  it('skips replays of what it already received, re-acknowledging what is committed', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    call.send(pod(1));
+    call.send(pod(2));
+    pipeline.commit();
+    call.send(pod(2)); // a replay after a hiccup
+    call.send(pod(1));
+    expect(pipeline.depth).toBe(0);
+    expect(call.bodies('ack')).toEqual([{ seq: 2 }, { seq: 2 }, { seq: 2 }]);
+  });
+
+  it('sends a rejected message through the pipeline so acks stay in order', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    const bad = pod(1);
+    (bad.body as { value: { object: Buffer } }).value.object = Buffer.from('{broken');
+    call.send(bad);
+    expect(pipeline.queue[0]?.op).toMatchObject({ type: 'rejected', error: { code: 'INVALID_OBJECT', seq: 1 } });
+  });
+
+  it('asks for a resync when the agent no longer holds what follows the committed seq', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello({ firstBufferedSeq: 50 }));
+    expect(call.bodies('welcome')).toEqual([expect.objectContaining({ committedSeq: 0, resync: true })]);
+  });
+
+  it('stores heartbeats without sequencing them', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    call.send({ seq: 0, body: { $case: 'heartbeat', value: { sentAtUnixMs: 1, objectCounts: { 'v1/Pod': 3 }, lagMs: 7, buffered: 0, lastAckedSeq: 0 } } });
+    expect(pipeline.depth).toBe(0);
+    expect(agents.agents()[0]?.heartbeat).toMatchObject({ objectCounts: { 'v1/Pod': 3 }, lagMs: 7 });
+  });
+
+  it('pauses reading while the pipeline is deep and resumes once it drains', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    for (let seq = 1; seq <= 5; seq++) call.send(pod(seq));
+    expect(call.paused).toBe(true);
+    pipeline.commit();
+    expect(call.paused).toBe(false);
+  });
+
+  it('resumes a paused stream even when other agents filled the pipeline', async () => {
+    const flood = new FakeCall('prod-token-1');
+    session(flood);
+    flood.send(hello({ agentId: 'flood', sessionId: 'f' }));
+    for (let seq = 1; seq <= 4; seq++) flood.send(pod(seq, `f${seq}`));
+    const quiet = new FakeCall('prod-token-1');
+    session(quiet);
+    quiet.send(hello({ agentId: 'quiet', sessionId: 'q' }));
+    quiet.send(pod(1, 'q1')); // depth 5 > 4: the quiet agent's stream pauses
+    expect(quiet.paused).toBe(true);
+    // The quiet agent's message commits while the flood is still queued ...
+    const q = pipeline.queue.findIndex((i) => i.seq === 1 && (i.op as { resource?: { name: string } }).resource?.name === 'q1');
+    const [item] = pipeline.queue.splice(q, 1);
+    item!.session.ack(item!.seq);
+    // ... then the flood drains. The quiet stream must not stay paused for good.
+    pipeline.commit();
+    await new Promise((r) => setImmediate(r));
+    expect(quiet.paused).toBe(false);
+  });
+
+  it('marks the agent disconnected when the stream ends', () => {
+    const call = new FakeCall('prod-token-1');
+    session(call);
+    call.send(hello());
+    call.emit('end');
+    expect(agents.agents()[0]?.connected).toBe(false);
+  });
+});
