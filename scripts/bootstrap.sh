@@ -16,6 +16,7 @@ need_apt=()
 if [ "$what" = "test" ]; then
   command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
   command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 fi
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)

@@ -4,7 +4,7 @@ import { DeltaType } from '@stance/proto';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { KindInfo, KubeObject } from '@stance/shared/model/index';
 import type { AgentConfig } from '../config.js';
-import { CollectorConnection } from '../transport/connection.js';
+import { CollectorConnection, connectionOptions } from '../transport/connection.js';
 import { Outbox } from '../transport/outbox.js';
 import { clusterUid } from './cluster-identity.js';
 import { discoverKinds } from './discovery.js';
@@ -47,16 +47,7 @@ export class ClusterAgent {
       (k) => new Reflector(this.client, k, sink, { pageSize: this.config.pageSize, inactivityMs: 120_000, watchTimeoutSeconds: 300 }, this.log),
     );
     this.connection = new CollectorConnection(
-      {
-        host: this.config.collector.host,
-        port: this.config.collector.port,
-        security: this.config.security,
-        ...(this.config.token ? { token: this.config.token } : {}),
-        clusterId: this.clusterId,
-        clusterName: this.config.clusterName,
-        agentId: this.config.agentId,
-        mode: 'cluster',
-      },
+      connectionOptions(this.config, this.clusterId, 'cluster'),
       this.outbox,
       { resync: (reason) => this.resync(reason), counts: () => this.counts() },
       this.log,

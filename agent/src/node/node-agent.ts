@@ -3,7 +3,7 @@
 import type { NodeFactsDoc } from '@stance/shared/node/index';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { AgentConfig } from '../config.js';
-import { CollectorConnection } from '../transport/connection.js';
+import { CollectorConnection, connectionOptions } from '../transport/connection.js';
 import { Outbox } from '../transport/outbox.js';
 import { clusterUid } from '../cluster/cluster-identity.js';
 import { KubeClient } from '../cluster/kube-client.js';
@@ -27,17 +27,7 @@ export class NodeAgent {
   async start(): Promise<void> {
     this.clusterId = this.config.clusterId ?? (await clusterUid(new KubeClient(loadKubeConfig(this.config.kubeconfig)), this.log, this.abort.signal));
     this.connection = new CollectorConnection(
-      {
-        host: this.config.collector.host,
-        port: this.config.collector.port,
-        security: this.config.security,
-        ...(this.config.token ? { token: this.config.token } : {}),
-        clusterId: this.clusterId,
-        clusterName: this.config.clusterName,
-        agentId: this.config.agentId,
-        mode: 'node',
-        nodeName: this.config.nodeName,
-      },
+      connectionOptions(this.config, this.clusterId, 'node', this.config.nodeName),
       this.outbox,
       { resync: (reason) => this.resend(reason), counts: () => ({ 'stance.dev/v1alpha1/NodeFacts': this.latest ? 1 : 0 }) },
       this.log,

@@ -30,6 +30,26 @@ export interface ConnectionHooks {
 
 type Stream = ClientDuplexStream<ConnectRequest, ConnectResponse>;
 
+/** The connection options an agent's configuration implies. */
+export function connectionOptions(
+  config: { collector: { host: string; port: number }; security: TransportSecurity; token?: string; clusterName: string; agentId: string },
+  clusterId: string,
+  mode: 'cluster' | 'node',
+  nodeName?: string,
+): ConnectionOptions {
+  return {
+    host: config.collector.host,
+    port: config.collector.port,
+    security: config.security,
+    ...(config.token ? { token: config.token } : {}),
+    clusterId,
+    clusterName: config.clusterName,
+    agentId: config.agentId,
+    mode,
+    ...(nodeName ? { nodeName } : {}),
+  };
+}
+
 export class CollectorConnection {
   readonly sessionId = randomUUID();
   private readonly client: AgentServiceClient;

@@ -198,10 +198,9 @@ export class FindingsService {
     if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.store.putSubjectOutcomes(clusterId, r.subjectKey, r.kind, namespace, codes);
   }
 
-  private open(clusterId: string, r: SubjectResult, o: Outcome, rv: string | null, cause: (paths: readonly string[]) => unknown, now: number): void {
-    const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
-    const evidence = o.evidence ?? [];
-    const base: FindingRow = {
+  /** A finding row for this outcome, carrying over what an existing row knows. */
+  private row(clusterId: string, r: SubjectResult, o: Outcome, existing: FindingRow | undefined, rv: string | null, now: number): FindingRow {
+    return {
       clusterId,
       controlId: o.controlId,
       subjectKey: r.subjectKey,
@@ -212,7 +211,7 @@ export class FindingsService {
       status: 'open',
       severity: o.severity,
       message: o.message ?? '',
-      evidence,
+      evidence: o.evidence ?? [],
       patch: o.patch ?? null,
       reason: null,
       firstSeen: existing?.firstSeen ?? now,
@@ -221,41 +220,29 @@ export class FindingsService {
       resolvedAt: null,
       resourceVersion: rv ?? existing?.resourceVersion ?? null,
     };
+  }
+
+  private open(clusterId: string, r: SubjectResult, o: Outcome, rv: string | null, cause: (paths: readonly string[]) => unknown, now: number): void {
+    const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
+    const row = this.row(clusterId, r, o, existing, rv, now);
     if (existing?.status === 'open') {
-      const same = existing.message === base.message && existing.severity === base.severity && JSON.stringify(existing.evidence) === JSON.stringify(evidence);
-      if (!same) this.store.save(base);
+      const same = existing.message === row.message && existing.severity === row.severity && JSON.stringify(existing.evidence) === JSON.stringify(row.evidence);
+      if (!same) this.store.save(row);
       return;
     }
-    this.store.save(base);
-    this.store.addEvent(base, { event: existing ? 'reopened' : 'opened', at: now, resourceVersion: rv, cause: cause(evidence) });
+    this.store.save(row);
+    this.store.addEvent(row, { event: existing ? 'reopened' : 'opened', at: now, resourceVersion: rv, cause: cause(row.evidence) });
     this.stats.opened += 1;
   }
 
+  /** An exempt outcome carries the exemption's reason as its message. */
   private except(clusterId: string, r: SubjectResult, o: Outcome, rv: string | null, now: number): void {
     const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
-    if (existing?.status === 'excepted' && existing.reason === (o.message ?? null)) return;
-    const row: FindingRow = {
-      clusterId,
-      controlId: o.controlId,
-      subjectKey: r.subjectKey,
-      apiVersion: r.subject.apiVersion,
-      kind: r.subject.kind,
-      namespace: r.subject.namespace ?? '',
-      name: r.subject.name,
-      status: 'excepted',
-      severity: o.severity,
-      message: existing?.message ?? '',
-      evidence: o.evidence ?? existing?.evidence ?? [],
-      patch: o.patch ?? null,
-      reason: o.message ?? 'exempt',
-      firstSeen: existing?.firstSeen ?? now,
-      lastSeen: now,
-      openedAt: existing?.openedAt ?? now,
-      resolvedAt: null,
-      resourceVersion: rv ?? existing?.resourceVersion ?? null,
-    };
+    const reason = o.message ?? 'exempt';
+    if (existing?.status === 'excepted' && existing.reason === reason) return;
+    const row: FindingRow = { ...this.row(clusterId, r, o, existing, rv, now), status: 'excepted', message: existing?.message ?? '', reason, openedAt: existing?.openedAt ?? now };
     this.store.save(row);
-    this.store.addEvent(row, { event: 'excepted', at: now, resourceVersion: rv, cause: { reason: row.reason } });
+    this.store.addEvent(row, { event: 'excepted', at: now, resourceVersion: rv, cause: { reason } });
   }
 
   private resolve(f: FindingRow, rv: string | null, cause: unknown, now: number): void {

@@ -1,0 +1,59 @@
+// Presentation helpers shared by the views: severities, score bands, times, values.
+import { h } from './dom.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'];
+export const STATUSES = ['open', 'resolved', 'excepted'];
+
+/** Colour band of a 0–100 score; the CSS gives each band its colour. */
+export function band(score) {
+  if (score >= 90) return 'good';
+  if (score >= 75) return 'fair';
+  if (score >= 50) return 'poor';
+  return 'bad';
+}
+
+export const formatScore = (score) => (Number.isInteger(score) ? String(score) : score.toFixed(1));
+
+export function severityBadge(severity) {
+  return h('span', { class: `badge sev-${severity}` }, severity);
+}
+
+export function statusBadge(status) {
+  return h('span', { class: `badge status-${status}` }, status);
+}
+
+const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const dtf = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+export function relativeTime(iso, now = Date.now()) {
+  const secs = Math.round((Date.parse(iso) - now) / 1000);
+  const abs = Math.abs(secs);
+  if (abs < 45) return 'just now';
+  if (abs < 3600) return rtf.format(Math.round(secs / 60), 'minute');
+  if (abs < 86400) return rtf.format(Math.round(secs / 3600), 'hour');
+  return rtf.format(Math.round(secs / 86400), 'day');
+}
+
+/** A <time> showing "5 minutes ago", with the exact time on hover and for assistive tech. */
+export function timeEl(iso) {
+  if (!iso) return h('span', { class: 'muted' }, '—');
+  const exact = dtf.format(new Date(iso));
+  return h('time', { datetime: iso, title: exact }, relativeTime(iso));
+}
+
+export const exactTime = (iso) => dtf.format(new Date(iso));
+
+/** A field value in a change: unset, a string as is, anything else as JSON. */
+export function formatValue(v) {
+  if (v === null || v === undefined) return 'unset';
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+export function resourceLabel(r) {
+  return r.namespace ? `${r.namespace}/${r.name}` : r.name;
+}
+
+/** "exception <id>: <reason>" → the id of the user exception that excepted a finding. */
+export function exceptionIdOf(reason) {
+  return /^exception (\S+?):/.exec(reason ?? '')?.[1];
+}
