@@ -106,9 +106,8 @@ export class Collector {
       new ExceptionStore(this.db),
       createLogger('findings'),
     );
-    this.findings.reconcile();
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
-    this.pipeline.onBatchEnd((now) => this.findings.onBatchEnd(now));
+    void this.findings.reconcile();
     this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
     this.posture.start();
     let lastExpiryCheck = Date.now();
@@ -128,6 +127,7 @@ export class Collector {
     this.ready = false;
     await this.grpc.stop();
     await this.pipeline.idle();
+    this.findings.stop();
     this.posture?.stop();
     clearInterval(this.expiry);
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));

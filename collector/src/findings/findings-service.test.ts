@@ -51,10 +51,9 @@ describe('FindingsService', () => {
     const agents = new AgentStore(db);
     agents.connect({ clusterId: 'c1', clusterName: 'c1', agentId: 'a1', mode: 'cluster', nodeName: '', version: 't', sessionId: 's' }, 0);
     service = new FindingsService(db, resources, new FindingsStore(db), CONTROLS, {}, new ExceptionStore(db), log);
-    service.reconcile(now);
+    void service.reconcile();
     pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 100, log });
     pipeline.onChange((cluster, change) => service.onChange(cluster, change));
-    pipeline.onBatchEnd((t) => service.onBatchEnd(t));
   }
 
   /** Sends ops as one batch at a later time. */
@@ -63,6 +62,7 @@ describe('FindingsService', () => {
     vi.setSystemTime(now);
     for (const op of ops) pipeline.enqueue(session, ++seq, op);
     await pipeline.idle();
+    await service.idle();
   }
 
   const upsert = (o: KubeObject): IngestOp => ({
@@ -86,6 +86,7 @@ describe('FindingsService', () => {
     file = join(dir, `db-${++fileNo}.sqlite`);
     open();
     return () => {
+      service.stop();
       db.close();
       vi.useRealTimers();
     };

@@ -1,13 +1,16 @@
-// Keeps findings in step with the cluster state: every ingest batch's changes go through
-// the incremental engine (inside the batch's transaction, so findings commit with the
-// objects), and each subject's new outcomes open, update, except or resolve its findings,
-// record why in the history, and move the posture tallies.
+// Keeps findings in step with the cluster state. Committed changes are queued (coalesced
+// per object) and evaluated by the incremental engine in short batches off the ingest
+// path, so a slow evaluation never holds back acknowledgements; each subject's new
+// outcomes open, update, except or resolve its findings, record why in the history, and
+// move the posture tallies. A crash loses only queued work, which the start-up
+// reconciliation (a full, chunked re-evaluation) redoes.
 import { composeExemptions, defaultExemptionFor, IncrementalEngine, type Change, type Control, type EngineConfig, type Outcome, type SubjectResult } from '@stance/shared/engine/index';
 import type { Logger } from '@stance/shared/log/index';
 import { identityOf, type KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
 import type { ResourceStore } from '../store/resources.js';
 import type { StateChange } from '../ingest/pipeline.js';
+import { ChangeQueue, type QueuedChange } from './change-queue.js';
 import { fieldChanges } from './drift.js';
 import type { FindingRow, FindingsStore, OutcomeCodes } from './findings-store.js';
 import { PostureTallies } from './posture.js';
@@ -39,7 +42,11 @@ function codeOf(o: Outcome): string | undefined {
 
 export class FindingsService {
   private readonly engines = new Map<string, IncrementalEngine>();
-  private readonly pending = new Map<string, PendingBatch>();
+  private readonly queue = new ChangeQueue();
+  private scheduled = false;
+  private reconciling = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
   readonly tallies: PostureTallies;
   readonly stats = { evaluatedSubjects: 0, opened: 0, resolved: 0 };
 
@@ -56,61 +63,122 @@ export class FindingsService {
     for (const s of store.allSubjectOutcomes()) this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
   }
 
-  /** Pipeline hook: one state change, applied to SQLite already. */
+  /** Pipeline hook: one committed state change. */
   onChange(clusterId: string, change: StateChange): void {
-    let batch = this.pending.get(clusterId);
-    if (!batch) this.pending.set(clusterId, (batch = { changes: [], touched: new Map() }));
-    batch.changes.push({ type: change.type, object: change.object });
-    const uid = identityOf(change.object);
-    const t = batch.touched.get(uid) ?? (change.type === 'upsert' && change.previous ? { before: change.previous } : change.type === 'delete' ? { before: change.object } : {});
-    t.after = change.type === 'upsert' ? change.object : undefined;
-    batch.touched.set(uid, t);
+    this.queue.add(clusterId, change);
+    this.schedule();
   }
 
-  /** Pipeline hook: end of a batch, still inside its transaction. */
-  onBatchEnd(now: number): void {
-    for (const [clusterId, batch] of this.pending) {
-      const results = this.engine(clusterId).applyBatch(batch.changes);
-      for (const r of results) this.record(clusterId, r, batch, now);
+  /** Changes waiting for evaluation (the findings' lag behind the state). */
+  get backlog(): number {
+    return this.queue.size;
+  }
+
+  /** Resolves when every queued change is evaluated and the reconciliation is done. */
+  idle(): Promise<void> {
+    if (this.queue.size === 0 && !this.scheduled && !this.reconciling) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stops evaluating; what is still queued is redone by the next start's reconciliation. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.stopped) return;
+    this.scheduled = true;
+    setImmediate(() => this.drain());
+  }
+
+  /** Evaluates queued changes for up to ~50 ms, then yields to the event loop. */
+  private drain(): void {
+    this.scheduled = false;
+    const start = performance.now();
+    while (!this.stopped && performance.now() - start < 50) {
+      const next = this.queue.take(500);
+      if (!next) break;
+      try {
+        this.db.transaction(() => this.evaluateQueued(next.clusterId, next.items, Date.now()))();
+      } catch (err) {
+        this.log.error({ err, clusterId: next.clusterId, changes: next.items.length }, 'evaluation failed');
+      }
     }
-    this.pending.clear();
+    if (this.queue.size > 0) this.schedule();
+    else this.notifyIdle();
+  }
+
+  private notifyIdle(): void {
+    if (this.queue.size === 0 && !this.scheduled && !this.reconciling) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  private evaluateQueued(clusterId: string, items: QueuedChange[], now: number): void {
+    const batch: PendingBatch = { changes: [], touched: new Map() };
+    for (const item of items) {
+      if (item.type === 'delete') {
+        batch.changes.push({ type: 'delete', object: item.deleted! });
+        batch.touched.set(item.uid, item.before ? { before: item.before } : {});
+        continue;
+      }
+      const current = this.resources.getByUid(clusterId, item.uid)?.object;
+      if (!current) continue; // deleted since; its delete is queued or applied
+      batch.changes.push({ type: 'upsert', object: current });
+      batch.touched.set(item.uid, { ...(item.before ? { before: item.before } : {}), after: current });
+    }
+    for (const r of this.engine(clusterId).applyBatch(batch.changes)) this.record(clusterId, r, batch, now);
   }
 
   /**
    * Re-evaluates everything stored (start-up): rebuilds the engine's reverse index and
-   * brings findings in line with the current controls, in chunks to bound memory.
+   * brings findings in line with the current controls. Chunked and yielding, so ingest
+   * and queued changes proceed meanwhile; each chunk reads its objects fresh.
    */
-  reconcile(now = Date.now()): void {
+  async reconcile(): Promise<void> {
+    this.reconciling = true;
     const start = performance.now();
     const kinds = [...new Set(this.controls.flatMap((c) => c.kinds))];
     const clusters = this.db.prepare<[], { id: string }>('SELECT id FROM clusters').all();
+    const uidsOf = this.db.prepare<[string, string], { uid: string }>('SELECT uid FROM resources WHERE cluster_id = ? AND kind = ?');
     const empty: PendingBatch = { changes: [], touched: new Map() };
     let subjects = 0;
-    for (const { id } of clusters) {
-      const engine = this.engine(id);
-      this.db.transaction(() => {
+    try {
+      for (const { id } of clusters) {
+        const engine = this.engine(id);
         const seen = new Set<string>();
         for (const kind of kinds) {
-          const objects = this.resources.list(id, kind);
-          for (let i = 0; i < objects.length; i += 1000) {
-            for (const r of engine.evaluateBatch(objects.slice(i, i + 1000))) {
-              seen.add(r.subjectKey);
-              this.record(id, r, empty, now);
-            }
+          const uids = uidsOf.all(id, kind).map((r) => r.uid);
+          for (let i = 0; i < uids.length && !this.stopped; i += 500) {
+            this.db.transaction(() => {
+              const objects = uids.slice(i, i + 500).flatMap((uid) => this.resources.getByUid(id, uid)?.object ?? []);
+              for (const r of engine.evaluateBatch(objects)) {
+                seen.add(r.subjectKey);
+                this.record(id, r, empty, Date.now());
+              }
+            })();
+            subjects += Math.min(500, uids.length - i);
+            await new Promise((r) => setImmediate(r));
           }
-          subjects += objects.length;
         }
-        // Subjects with outcomes whose object is gone: resolve them.
-        const stale = this.db
-          .prepare<[string], { subject_key: string; kind: string; namespace: string }>('SELECT subject_key, kind, namespace FROM subject_outcomes WHERE cluster_id = ?')
-          .all(id)
-          .filter((r) => !seen.has(r.subject_key));
-        for (const s of stale) {
-          this.record(id, { subjectKey: s.subject_key, subject: { apiVersion: '', kind: s.kind, name: '', ...(s.namespace ? { namespace: s.namespace } : {}) }, kind: s.kind, outcomes: [] }, empty, now);
-        }
-      })();
+        if (this.stopped) return;
+        // Subjects with stored outcomes whose object is gone (or no longer checked): resolve them.
+        this.db.transaction(() => {
+          const stale = this.db
+            .prepare<[string], { subject_key: string; kind: string; namespace: string }>('SELECT subject_key, kind, namespace FROM subject_outcomes WHERE cluster_id = ?')
+            .all(id)
+            .filter((r) => !seen.has(r.subject_key) && !this.resources.getByUid(id, r.subject_key));
+          for (const st of stale) {
+            const subject = { apiVersion: '', kind: st.kind, name: '', ...(st.namespace ? { namespace: st.namespace } : {}) };
+            this.record(id, { subjectKey: st.subject_key, subject, kind: st.kind, outcomes: [] }, empty, Date.now());
+          }
+        })();
+      }
+      this.log.info({ clusters: clusters.length, subjects, ms: Math.round(performance.now() - start) }, 'findings reconciled with stored state');
+    } catch (err) {
+      if (!this.stopped) this.log.error({ err }, 'reconciliation failed; findings may lag until the next start');
+    } finally {
+      this.reconciling = false;
+      this.notifyIdle();
     }
-    this.log.info({ clusters: clusters.length, subjects, ms: Math.round(performance.now() - start) }, 'findings reconciled with stored state');
   }
 
   /** Re-evaluates every subject an exception can cover (after it was added, removed or expired). */

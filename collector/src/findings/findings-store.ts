@@ -2,7 +2,7 @@
 // the posture score is tallied from.
 import type { Severity, SuggestedPatch } from '@stance/shared/engine/index';
 import type { Db } from '../store/database.js';
-import { decodeCursor, encodeCursor } from '../store/resources.js';
+import { decodeCursor, encodeCursor, InvalidCursorError } from '../store/resources.js';
 
 export type FindingStatus = 'open' | 'resolved' | 'excepted';
 
@@ -191,6 +191,8 @@ export class FindingsStore {
     const rank = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END";
     if (q.cursor) {
       const [r, ...rest] = decodeCursor(q.cursor, 6);
+      // A non-numeric rank would compare as NULL and silently match nothing.
+      if (!/^[0-3]$/.test(r!)) throw new InvalidCursorError(q.cursor);
       where.push(`(${rank}, control_id, cluster_id, namespace, name, subject_key) > (?, ?, ?, ?, ?, ?)`);
       args.push(Number(r), ...rest);
     }

@@ -50,7 +50,6 @@ beforeAll(async () => {
   const findings = new FindingsService(db, resources, new FindingsStore(db), controls, {}, new ExceptionStore(db), log);
   const pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 1000, log });
   pipeline.onChange((c, ch) => findings.onChange(c, ch));
-  pipeline.onBatchEnd((t) => findings.onBatchEnd(t));
 
   const now = Date.now();
   const hello = (clusterId: string, clusterName: string, agentId: string, mode: 'cluster' | 'node' = 'cluster', at = now - 60_000) =>
@@ -89,9 +88,11 @@ beforeAll(async () => {
   send('uid-prod', deployment('cache', 'db', 'db-1', false));
   send('uid-dev', deployment('web', 'app', 'dev-0', true));
   await pipeline.idle();
+  await findings.idle();
   // One resolved finding: web-0 fixed.
   send('uid-prod', { ...deployment('web-0', 'app', 'app-0', false), metadata: { name: 'web-0', namespace: 'app', uid: 'app-0', resourceVersion: '2' } });
   await pipeline.idle();
+  await findings.idle();
 
   app = createHttpApp({ agents, resources, findings, heartbeatIntervalMs: HEARTBEAT_MS, ready: () => ready, log });
 });
@@ -213,6 +214,13 @@ describe('GET /api/v1/findings', () => {
     expect((await get('/api/v1/findings/not-an-id')).status).toBe(404);
     const unknown = Buffer.from(JSON.stringify(['uid-prod', 'pod.privileged', 'nope'])).toString('base64url');
     expect((await get(`/api/v1/findings/${unknown}`)).status).toBe(404);
+  });
+
+  it('rejects a cursor whose severity rank is not a number (it would match nothing)', async () => {
+    const forged = Buffer.from(JSON.stringify(['x', 'pod.privileged', 'uid-prod', 'app', 'web-1', 'app-1'])).toString('base64url');
+    const { status, body } = await get(`/api/v1/findings?cursor=${forged}`);
+    expect(status).toBe(400);
+    expect(body.error.code).toBe('invalid_cursor');
   });
 
   it.each([

@@ -16,6 +16,7 @@ import type { Registry } from 'prom-client';
 import { metricsRoutes } from './routes/metrics.js';
 import { exceptionRoutes } from './routes/exceptions.js';
 import { createApi } from './validation.js';
+import { dashboardRoutes } from './dashboard/routes.js';
 
 export interface ApiDeps extends HealthDeps {
   agents: AgentStore;
@@ -37,6 +38,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   postureRoutes(app, deps);
   exceptionRoutes(app, deps);
   if (deps.metrics) metricsRoutes(app, { metrics: deps.metrics });
+  dashboardRoutes(app);
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -38,6 +38,14 @@ export function createMetrics(deps: MetricsDeps): Registry {
     },
   });
   new Gauge({
+    name: 'stance_findings_backlog',
+    help: 'Committed changes not yet evaluated (how far findings lag the state)',
+    registers: [registry],
+    collect() {
+      this.set(deps.findings.backlog);
+    },
+  });
+  new Gauge({
     name: 'stance_agents_connected',
     help: 'Connected agents by cluster and mode',
     labelNames: ['cluster', 'mode'],

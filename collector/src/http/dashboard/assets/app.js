@@ -77,7 +77,12 @@ async function refresh() {
 async function tick() {
   clearTimeout(timer);
   if (!document.hidden) {
-    inflight ??= refresh().finally(() => (inflight = undefined));
+    if (!inflight) {
+      const p = refresh().finally(() => {
+        if (inflight === p) inflight = undefined;
+      });
+      inflight = p;
+    }
     await inflight;
   }
   clearTimeout(timer);

@@ -57,3 +57,15 @@ export function resourceLabel(r) {
 export function exceptionIdOf(reason) {
   return /^exception (\S+?):/.exec(reason ?? '')?.[1];
 }
+
+const FRAMEWORK_NAMES = {
+  'cis-kubernetes': 'CIS Kubernetes',
+  'pss-baseline': 'PSS Baseline',
+  'pss-restricted': 'PSS Restricted',
+  'nsa-cisa': 'NSA/CISA hardening',
+  'mitre-attack': 'MITRE ATT&CK',
+  soc2: 'SOC 2',
+  'pci-dss': 'PCI DSS',
+};
+
+export const frameworkName = (id) => FRAMEWORK_NAMES[id] ?? id;
