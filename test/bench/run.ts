@@ -9,6 +9,7 @@
 import { SharedStack, type BenchContext } from './lib/context.js';
 import { loadNow, machineInfo } from './lib/machine.js';
 import { printJson, printTable } from './lib/report.js';
+import { killChildren } from './lib/stack.js';
 import { SECTIONS } from './sections.js';
 
 async function main(): Promise<number> {
@@ -48,6 +49,13 @@ async function main(): Promise<number> {
     await shared.stop();
   }
   return failed > 0 ? 1 : 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
 }
 
 main().then(

@@ -116,6 +116,9 @@ describe('findings from a live cluster', () => {
     // The badly configured namespace scores below the well configured one.
     expect(body.namespaces.legacy!.score).toBeLessThan(body.namespaces.shop!.score);
     expect(Object.keys(body.frameworks)).toEqual(expect.arrayContaining(['pss-baseline', 'cis-kubernetes']));
+    const byName = await getJson<{ cluster: string; score: number }>(`${collector.httpUrl}/api/v1/clusters/findings/posture`);
+    expect(byName.body).toMatchObject({ cluster: id, score: body.score });
+    expect((await findings({ cluster: 'findings', control: 'pod.privileged' })).length).toBeGreaterThan(0);
     const report = await getJson<{ items: { id: string; status: string }[] }>(`${collector.httpUrl}/api/v1/frameworks/cis-kubernetes/report?cluster=${id}`);
     expect(report.status).toBe(200);
     expect(report.body.items.find((i) => i.id === '5.2.2')).toBeDefined();

@@ -43,7 +43,7 @@ describe('FindingsService', () => {
   let pipeline: IngestPipeline;
   let seq = 0;
   let now = 1_000_000;
-  const session: IngestSession = { clusterId: 'c1', agentId: 'a1', ack: () => undefined, reject: () => undefined };
+  const session: IngestSession = { clusterId: 'c1', agentId: 'a1', ack: () => undefined, reject: () => undefined, abort: () => undefined };
 
   function open(): void {
     db = openDatabase(file);

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const sessions = new Map<string, IngestSession>();
   let seq = 0;
   const send = (clusterId: string, o: KubeObject) => {
-    const s = sessions.get(clusterId) ?? { clusterId, agentId: 'cluster-agent', ack: () => undefined, reject: () => undefined };
+    const s = sessions.get(clusterId) ?? { clusterId, agentId: 'cluster-agent', ack: () => undefined, reject: () => undefined, abort: () => undefined };
     sessions.set(clusterId, s);
     const m = o.metadata;
     pipeline.enqueue(s, ++seq, {

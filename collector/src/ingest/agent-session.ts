@@ -57,6 +57,10 @@ export class AgentSession implements IngestSession {
     this.send({ body: { $case: 'error', value: { seq: e.seq, code: e.code, message: e.message } } });
   }
 
+  abort(reason: string): void {
+    this.fail(status.UNAVAILABLE, reason);
+  }
+
   /** Ends the stream (shutdown, or a dead agent). */
   end(reason: string): void {
     if (this.closed) return;

@@ -34,6 +34,10 @@ class FakeSession implements IngestSession {
   reject(error: IngestError): void {
     this.rejected.push(error);
   }
+  readonly aborted: string[] = [];
+  abort(reason: string): void {
+    this.aborted.push(reason);
+  }
 }
 
 function pod(name: string, uid: string, rv = '1'): ResourceInput {
@@ -73,6 +77,16 @@ describe('IngestPipeline', () => {
     expect(s.committedAtAck).toEqual([2]);
     expect(resources.list('c1', 'Pod')).toHaveLength(2);
     expect(pipeline.stats).toMatchObject({ batches: 1, messages: 2, rejected: 0 });
+  });
+
+  it('on a storage failure acknowledges nothing, ends the streams and keeps running', async () => {
+    const s = connect('c1', 'a1');
+    db.exec('DROP TABLE agents'); // the batch's seq bookkeeping now fails: the whole transaction does
+    pipeline.enqueue(s, 1, { type: 'upsert', resource: pod('a', 'u1') });
+    await pipeline.idle();
+    expect(s.acks).toEqual([]);
+    expect(s.aborted).toEqual(['storage failure']);
+    expect(resources.list('c1', 'Pod')).toHaveLength(0);
   });
 
   it('splits work into batches of maxBatch, each acknowledged in order', async () => {

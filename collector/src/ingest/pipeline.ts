@@ -30,6 +30,8 @@ export interface IngestSession {
   readonly agentId: string;
   ack(seq: number): void;
   reject(error: IngestError): void;
+  /** Ends the stream: the agent reconnects and replays what was not acknowledged. */
+  abort(reason: string): void;
 }
 
 interface Item {
@@ -133,10 +135,12 @@ export class IngestPipeline {
     try {
       rejected = this.applyBatch(items, Date.now());
     } catch (err) {
-      // The database itself failed (disk full, I/O error): nothing is acknowledged, so the
-      // agents keep their buffers and replay after reconnecting.
-      this.opts.log.error({ err, messages: items.length }, 'ingest transaction failed; not acknowledging');
-      throw err;
+      // The database itself failed (disk full, I/O error): nothing is acknowledged and the
+      // streams end, so the agents keep their buffers and replay after reconnecting. The
+      // collector keeps serving; the failure is loud in the log and the rejected metric.
+      this.opts.log.error({ err, messages: items.length }, 'ingest transaction failed; ending the streams so agents replay');
+      for (const s of new Set(items.map((i) => i.session))) s.abort('storage failure');
+      return;
     }
     this.stats.batches += 1;
     this.stats.messages += items.length;

@@ -85,6 +85,14 @@ export class AgentStore {
     this.stmt.disconnect.run(clusterId, agentId, sessionId);
   }
 
+  /** A cluster given by id or by name (the name users know) → its id; unknown values pass through. */
+  resolveCluster(idOrName: string): string {
+    const all = this.clusters();
+    if (all.some((c) => c.id === idOrName)) return idOrName;
+    const named = all.filter((c) => c.name === idOrName);
+    return named.length === 1 ? named[0]!.id : idOrName;
+  }
+
   clusters(): ClusterRow[] {
     return this.stmt.clusters.all().map((r) => ({ id: r.id, name: r.name, firstSeen: r.first_seen, lastSeen: r.last_seen }));
   }

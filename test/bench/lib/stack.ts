@@ -44,6 +44,13 @@ export interface SyncTimings {
   collector: MemoryReading & { pid: number };
 }
 
+/** Children of every stack, for killing them if the benchmark itself is interrupted. */
+const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
+
+export function killChildren(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const c of children) c.kill(signal);
+}
+
 const CPU_PROFILER = fileURLToPath(new URL('./cpu-profile.mjs', import.meta.url));
 
 function childEnv(nodeOptions: string | undefined, profileDir: string | undefined, name: string): Record<string, string> {
@@ -76,12 +83,25 @@ export class BenchStack {
     return body.items.reduce((n, c) => n + Object.values(c.resources).reduce((a, b) => a + b, 0), 0);
   }
 
+  /** Starts everything and waits for the sync; on failure stops whatever it started. */
   static async start(opts: StackOptions): Promise<BenchStack> {
+    const started: (() => Promise<unknown>)[] = [];
+    try {
+      return await BenchStack.startTracked(opts, started);
+    } catch (err) {
+      for (const stop of started.reverse()) await stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private static async startTracked(opts: StackOptions, started: (() => Promise<unknown>)[]): Promise<BenchStack> {
     const dir = mkdtempSync(join(tmpdir(), 'stance-bench-'));
+    started.push(async () => rmSync(dir, { recursive: true, force: true }));
     let t = performance.now();
     const api = new TestApiServer();
     api.generate(opts.objects, { seed: opts.seed ?? 42 });
     await api.start();
+    started.push(() => api.stop());
     const generateMs = performance.now() - t;
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     api.writeKubeconfig(kubeconfig);
@@ -89,6 +109,8 @@ export class BenchStack {
 
     t = performance.now();
     const collector = await startCollector(['--data', join(dir, 'data')], childEnv(opts.collectorNodeOptions, opts.profileDir, 'collector'));
+    children.add(collector);
+    started.push(() => collector.kill('SIGKILL'));
     const collectorStartMs = performance.now() - t;
     const collectorMemory = new MemorySampler(collector.child.pid!);
 
@@ -98,6 +120,8 @@ export class BenchStack {
       ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
       childEnv(opts.agentNodeOptions, opts.profileDir, 'agent'),
     );
+    children.add(agent);
+    started.push(() => agent.kill('SIGKILL'));
     const agentMemory = new MemorySampler(agent.child.pid!);
     let agentStartedAt: number | undefined;
     let firstObjectAt: number | undefined;

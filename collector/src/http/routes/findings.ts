@@ -3,6 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SEVERITIES, type Control } from '@stance/shared/engine/index';
 import { kubectlPatchCommand } from '@stance/shared/workload/index';
 import type { FindingsService } from '../../findings/findings-service.js';
+import type { AgentStore } from '../../store/agents.js';
 import type { FindingRow } from '../../findings/findings-store.js';
 import { InvalidCursorError } from '../../store/resources.js';
 import { apiError } from '../errors.js';
@@ -79,7 +80,7 @@ export function presentFinding(f: FindingRow, controls: Map<string, Control>) {
   };
 }
 
-export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsService }): void {
+export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsService; agents: AgentStore }): void {
   const controls = new Map(deps.findings.controls.map((c) => [c.id, c]));
   const list = createRoute({
     method: 'get',
@@ -87,7 +88,7 @@ export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
     summary: 'Findings, most severe first',
     request: {
       query: z.object({
-        cluster: z.string().min(1).optional().openapi(q('cluster')),
+        cluster: z.string().min(1).optional().openapi({ ...q('cluster'), description: 'Cluster id or name' }),
         namespace: z.string().max(63).optional().openapi(q('namespace')),
         severity: z.enum(SEVERITIES as [string, ...string[]]).optional().openapi(q('severity')),
         control: z.string().min(1).max(200).optional().openapi(q('control')),
@@ -106,7 +107,7 @@ export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
     const p = c.req.valid('query');
     try {
       const page = deps.findings.store.query({
-        ...(p.cluster ? { cluster: p.cluster } : {}),
+        ...(p.cluster ? { cluster: deps.agents.resolveCluster(p.cluster) } : {}),
         ...(p.namespace !== undefined ? { namespace: p.namespace } : {}),
         ...(p.severity ? { severity: p.severity as FindingRow['severity'] } : {}),
         ...(p.control ? { control: p.control } : {}),

@@ -41,7 +41,7 @@ export function postureRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
     },
   });
   app.openapi(posture, (c) => {
-    const { id } = c.req.valid('param');
+    const id = deps.agents.resolveCluster(c.req.valid('param').id);
     if (!known(id)) return apiError(c, 404, 'not_found', `no cluster ${id}`);
     const namespaces: Record<string, z.infer<typeof Score>> = {};
     const frameworks: Record<string, z.infer<typeof Score>> = {};
@@ -65,7 +65,7 @@ export function postureRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
   });
   app.openapi(report, (c) => {
     const framework = c.req.valid('param').id;
-    const cluster = c.req.valid('query').cluster;
+    const cluster = deps.agents.resolveCluster(c.req.valid('query').cluster);
     if (!known(cluster)) return apiError(c, 404, 'not_found', `no cluster ${cluster}`);
     const byRef = new Map<string, { id: string; controls: { id: string; title: string; severity: string; openFindings: number }[] }>();
     for (const control of deps.findings.controls) {

@@ -1,6 +1,7 @@
 // The current state of watched objects, as the agents reported it.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { InvalidCursorError, type ResourceStore } from '../../store/resources.js';
+import type { AgentStore } from '../../store/agents.js';
 import { apiError } from '../errors.js';
 import { cursorParam, limitParam, pageSchema } from '../pagination.js';
 
@@ -22,14 +23,14 @@ const ResourceSchema = z
   })
   .openapi('Resource');
 
-export function resourceRoutes(app: OpenAPIHono, deps: { resources: ResourceStore }): void {
+export function resourceRoutes(app: OpenAPIHono, deps: { resources: ResourceStore; agents: AgentStore }): void {
   const route = createRoute({
     method: 'get',
     path: '/api/v1/resources',
     summary: 'Objects in the collector, filtered and paginated',
     request: {
       query: z.object({
-        cluster: name.optional().openapi({ param: { name: 'cluster', in: 'query' } }),
+        cluster: name.optional().openapi({ param: { name: 'cluster', in: 'query' }, description: 'Cluster id or name' }),
         kind: z
           .string()
           .regex(/^[A-Z][A-Za-z0-9]*$/, 'a Kind such as Pod or Deployment')
@@ -48,7 +49,7 @@ export function resourceRoutes(app: OpenAPIHono, deps: { resources: ResourceStor
   app.openapi(route, (c) => {
     const q = c.req.valid('query');
     try {
-      const page = deps.resources.query({ cluster: q.cluster, kind: q.kind, namespace: q.namespace, limit: q.limit, cursor: q.cursor });
+      const page = deps.resources.query({ cluster: q.cluster ? deps.agents.resolveCluster(q.cluster) : undefined, kind: q.kind, namespace: q.namespace, limit: q.limit, cursor: q.cursor });
       const items = page.items.map((r) => ({
         cluster: r.clusterId,
         uid: r.uid,

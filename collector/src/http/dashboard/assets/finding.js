@@ -69,42 +69,48 @@ function timeline(history) {
 
 const section = (title, ...body) => h('section', { class: 'card' }, h('h2', {}, title), ...body);
 
-function details({ f, control }) {
+function head({ f }) {
   const r = f.resource;
-  return [
+  return h(
+    'div',
+    { class: 'card detail-head' },
+    h('p', { class: 'badges' }, severityBadge(f.severity), statusBadge(f.status)),
+    h('p', { class: 'subject' }, h('code', {}, f.controlId), ' on ', h('span', { class: 'kind' }, r.kind), ' ', h('strong', {}, resourceLabel(r))),
+    h('p', { class: 'message' }, f.message),
     h(
-      'div',
-      { class: 'card detail-head' },
-      h('p', { class: 'badges' }, severityBadge(f.severity), statusBadge(f.status)),
-      h('p', { class: 'subject' }, h('code', {}, f.controlId), ' on ', h('span', { class: 'kind' }, r.kind), ' ', h('strong', {}, resourceLabel(r))),
-      h('p', { class: 'message' }, f.message),
-      h(
-        'dl',
-        { class: 'meta' },
-        h('div', {}, h('dt', {}, 'First seen'), h('dd', {}, timeEl(f.firstSeen))),
-        h('div', {}, h('dt', {}, 'Last evaluated'), h('dd', {}, timeEl(f.lastSeen))),
-        f.resolvedAt ? h('div', {}, h('dt', {}, 'Resolved'), h('dd', {}, timeEl(f.resolvedAt))) : null,
-        h('div', {}, h('dt', {}, 'API version'), h('dd', {}, r.apiVersion)),
-      ),
+      'dl',
+      { class: 'meta' },
+      h('div', {}, h('dt', {}, 'First seen'), h('dd', {}, timeEl(f.firstSeen))),
+      h('div', {}, h('dt', {}, 'Last evaluated'), h('dd', {}, timeEl(f.lastSeen))),
+      f.resolvedAt ? h('div', {}, h('dt', {}, 'Resolved'), h('dd', {}, timeEl(f.resolvedAt))) : null,
+      h('div', {}, h('dt', {}, 'API version'), h('dd', {}, r.apiVersion)),
     ),
-    h(
-      'div',
-      { class: 'detail-grid' },
-      section('Why it matters', h('p', {}, control?.rationale || 'No rationale recorded for this control.')),
-      section(
-        'How to fix',
-        h('p', {}, f.remediation || control?.remediation || 'No remediation recorded.'),
-        f.kubectlPatch ? [h('h3', {}, 'Patch'), copyBlock(f.kubectlPatch)] : h('p', { class: 'muted' }, 'No automatic patch: this fix needs a manual change.'),
-      ),
-      section('Evidence', f.evidence.length ? h('ul', { class: 'evidence' }, f.evidence.map((p) => h('li', {}, h('code', {}, p)))) : h('p', { class: 'muted' }, 'No field paths recorded.')),
-      section(
-        'Frameworks',
-        f.frameworks.length
-          ? h('ul', { class: 'refs' }, f.frameworks.map((x) => h('li', {}, h('span', {}, frameworkName(x.framework)), ' ', h('code', {}, x.id))))
-          : h('p', { class: 'muted' }, 'Not mapped to a framework.'),
-      ),
+  );
+}
+
+/** Main column: why, how to fix, and what happened. */
+function mainColumn({ f, control }) {
+  return [
+    section('Why it matters', h('p', {}, control?.rationale || 'No rationale recorded for this control.')),
+    section(
+      'How to fix',
+      h('p', {}, f.remediation || control?.remediation || 'No remediation recorded.'),
+      f.kubectlPatch ? [h('h3', {}, 'Patch'), copyBlock(f.kubectlPatch)] : h('p', { class: 'muted' }, 'No automatic patch: this fix needs a manual change.'),
     ),
     section('History', timeline(f.history)),
+  ];
+}
+
+/** Side column: the evidence and where the control sits in the frameworks. */
+function sideColumn({ f }) {
+  return [
+    section('Evidence', f.evidence.length ? h('ul', { class: 'evidence' }, f.evidence.map((p) => h('li', {}, h('code', {}, p)))) : h('p', { class: 'muted' }, 'No field paths recorded.')),
+    section(
+      'Frameworks',
+      f.frameworks.length
+        ? h('ul', { class: 'refs' }, f.frameworks.map((x) => h('li', {}, h('span', {}, frameworkName(x.framework)), ' ', h('code', {}, x.id))))
+        : h('p', { class: 'muted' }, 'Not mapped to a framework.'),
+    ),
   ];
 }
 
@@ -155,9 +161,18 @@ function exceptionPanel(f, exception, onCreate, onWithdraw) {
 
 export function findingView(ctx, id) {
   const heading = h('h1', { id: 'finding-title', tabindex: '-1' }, 'Finding');
-  const body = h('div', { class: 'detail' }, h('p', { class: 'muted' }, 'Loading…'));
+  const headBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const mainBox = h('div', { class: 'detail-main' });
+  const sideBox = h('div', { class: 'detail-side' });
   const exceptionBox = h('div');
-  const el = h('section', { class: 'view finding', 'aria-labelledby': 'finding-title' }, h('p', { class: 'back' }, h('a', { href: ctx.findingsHash }, '← Back to findings')), heading, body, exceptionBox);
+  const el = h(
+    'section',
+    { class: 'view finding', 'aria-labelledby': 'finding-title' },
+    h('p', { class: 'back' }, h('a', { href: ctx.findingsHash }, '← Back to findings')),
+    heading,
+    headBox,
+    h('div', { class: 'detail-layout' }, mainBox, h('aside', { class: 'detail-aside', 'aria-label': 'Evidence, frameworks and exception' }, sideBox, exceptionBox)),
+  );
   let current;
 
   async function create(reason, msg) {
@@ -189,8 +204,8 @@ export function findingView(ctx, id) {
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
       heading.textContent = 'Finding not found';
-      renderIfChanged(body, 'missing', () => h('p', { class: 'card' }, 'No such finding: it may belong to a cluster whose data was removed.'));
-      exceptionBox.replaceChildren();
+      renderIfChanged(headBox, 'missing', () => h('p', { class: 'card' }, 'No such finding: it may belong to a cluster whose data was removed.'));
+      for (const box of [mainBox, sideBox, exceptionBox]) renderIfChanged(box, 'missing', () => []);
       return;
     }
     const [controls, exceptions] = await Promise.all([api.controls(), f.status === 'excepted' ? api.exceptions() : []]);
@@ -198,7 +213,9 @@ export function findingView(ctx, id) {
     heading.textContent = f.title;
     document.title = `${f.title} · Stance`;
     const control = controls.find((c) => c.id === f.controlId);
-    renderIfChanged(body, { f, control }, details);
+    renderIfChanged(headBox, { f }, head);
+    renderIfChanged(mainBox, { f, control }, mainColumn);
+    renderIfChanged(sideBox, { f }, sideColumn);
     const exceptionId = exceptionIdOf(f.exceptionReason);
     const exception = exceptions.find((x) => x.id === exceptionId);
     renderIfChanged(exceptionBox, { status: f.status, reason: f.exceptionReason, exception }, () =>

@@ -75,14 +75,18 @@ function agentsPanel(c) {
             h(
               'li',
               { class: `agent agent-${a.status}` },
-              h('span', { class: 'agent-dot', 'aria-hidden': 'true' }),
-              h('span', { class: 'agent-name' }, a.agentId),
-              h('span', { class: 'muted' }, a.mode === 'node' && a.nodeName ? `node · ${a.nodeName}` : a.mode),
-              h('span', { class: 'agent-status' }, a.status),
               h(
-                'span',
-                { class: 'muted agent-seen' },
-                a.lastHeartbeat ? ['heartbeat ', timeEl(a.lastHeartbeat)] : a.connectedAt ? ['connected ', timeEl(a.connectedAt)] : '',
+                'div',
+                { class: 'agent-line' },
+                h('span', { class: 'agent-dot', 'aria-hidden': 'true' }),
+                h('span', { class: 'agent-name' }, a.agentId),
+                h('span', { class: 'agent-status' }, a.status),
+              ),
+              h(
+                'div',
+                { class: 'muted agent-meta' },
+                a.mode === 'node' && a.nodeName ? `node agent on ${a.nodeName}` : `${a.mode} agent`,
+                a.lastHeartbeat ? [' · heartbeat ', timeEl(a.lastHeartbeat)] : a.connectedAt ? [' · connected ', timeEl(a.connectedAt)] : '',
               ),
             ),
           ),
@@ -92,10 +96,11 @@ function agentsPanel(c) {
 
 /** Score bars, worst first; `href` makes each label a link. */
 function barsPanel(title, scores, label, href) {
+  // Worst first: what needs attention leads.
   const rows = Object.entries(scores).sort(([a, x], [b, y]) => x.score - y.score || a.localeCompare(b));
   return h(
     'section',
-    { class: 'panel' },
+    { class: 'panel wide' },
     h('h3', {}, title),
     rows.length === 0
       ? h('p', { class: 'muted' }, 'Nothing evaluated yet.')
