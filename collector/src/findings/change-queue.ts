@@ -33,9 +33,10 @@ export class ChangeQueue {
     });
   }
 
-  /** Up to `max` changes of one cluster, oldest first. */
-  take(max: number): { clusterId: string; items: QueuedChange[] } | undefined {
+  /** Up to `max` changes of one cluster, oldest first; clusters `held` returns true for wait. */
+  take(max: number, held: (clusterId: string) => boolean = () => false): { clusterId: string; items: QueuedChange[] } | undefined {
     for (const [clusterId, q] of this.byCluster) {
+      if (held(clusterId)) continue;
       const items: QueuedChange[] = [];
       for (const [uid, c] of q) {
         items.push(c);

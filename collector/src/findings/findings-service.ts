@@ -47,6 +47,8 @@ export class FindingsService {
   private reconciling = false;
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
+  private holdTimer: NodeJS.Timeout | undefined;
+  private readonly activeSnapshot;
   readonly tallies: PostureTallies;
   readonly stats = { evaluatedSubjects: 0, opened: 0, resolved: 0 };
 
@@ -59,6 +61,7 @@ export class FindingsService {
     readonly exceptions: ExceptionStore,
     private readonly log: Logger,
   ) {
+    this.activeSnapshot = db.prepare<[string, number], { n: number }>('SELECT 1 AS n FROM snapshots WHERE cluster_id = ? AND started_at > ? LIMIT 1');
     this.tallies = new PostureTallies(controls);
     for (const s of store.allSubjectOutcomes()) this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
   }
@@ -83,6 +86,7 @@ export class FindingsService {
   /** Stops evaluating; what is still queued is redone by the next start's reconciliation. */
   stop(): void {
     this.stopped = true;
+    clearTimeout(this.holdTimer);
   }
 
   private schedule(): void {
@@ -95,17 +99,35 @@ export class FindingsService {
   private drain(): void {
     this.scheduled = false;
     const start = performance.now();
+    const held = (clusterId: string) => this.snapshotting(clusterId, Date.now());
+    let blocked = false;
     while (!this.stopped && performance.now() - start < 50) {
-      const next = this.queue.take(500);
-      if (!next) break;
+      const next = this.queue.take(500, held);
+      if (!next) {
+        blocked = this.queue.size > 0;
+        break;
+      }
       try {
         this.db.transaction(() => this.evaluateQueued(next.clusterId, next.items, Date.now()))();
       } catch (err) {
         this.log.error({ err, clusterId: next.clusterId, changes: next.items.length }, 'evaluation failed');
       }
     }
-    if (this.queue.size > 0) this.schedule();
+    if (blocked) {
+      // Only clusters in the middle of a snapshot are left: look again shortly.
+      if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), 100);
+    } else if (this.queue.size > 0) this.schedule();
     else this.notifyIdle();
+  }
+
+  /**
+   * While an agent lists a kind, the state is partial: relation checks would open findings
+   * that the rest of the listing resolves a moment later (an unbound role before its
+   * bindings arrive). Evaluation waits for the snapshot to end; a stale one (an agent gone
+   * mid-listing) stops holding after two minutes.
+   */
+  private snapshotting(clusterId: string, now: number): boolean {
+    return this.activeSnapshot.get(clusterId, now - 120_000) !== undefined;
   }
 
   private notifyIdle(): void {

@@ -41,8 +41,13 @@ export class AgentGrpcServer {
     });
     this.server.addService(AgentServiceService, {
       connect: (call: ConstructorParameters<typeof AgentSession>[0]) => {
-        const s = new AgentSession(call, deps, opts, (closed) => this.sessions.delete(closed));
-        this.sessions.add(s);
+        try {
+          const s = new AgentSession(call, deps, opts, (closed) => this.sessions.delete(closed));
+          this.sessions.add(s);
+        } catch (err) {
+          deps.log.error({ err, peer: call.getPeer() }, 'cannot open agent session');
+          call.emit('error', { code: 13, details: 'internal error opening the session' });
+        }
       },
     });
   }
