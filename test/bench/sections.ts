@@ -1,7 +1,8 @@
 // The registry of benchmark sections, run in this order. To add one: write
 // sections/NAME.ts exporting a BenchSection and add it here (one line).
 import type { BenchSection } from './lib/context.js';
+import { engine } from './sections/engine.js';
 import { steady } from './sections/steady.js';
 import { sync } from './sections/sync.js';
 
-export const SECTIONS: readonly BenchSection[] = [sync, steady];
+export const SECTIONS: readonly BenchSection[] = [sync, steady, engine];

@@ -22,7 +22,7 @@ const DELTA_TYPE: Record<ObjectEventType, DeltaType> = {
 
 export class ClusterAgent {
   private readonly log: Logger;
-  private readonly client: KubeClient;
+  private client!: KubeClient;
   private readonly outbox: Outbox;
   private reflectors: Reflector[] = [];
   private connection: CollectorConnection | undefined;
@@ -31,7 +31,6 @@ export class ClusterAgent {
 
   constructor(private readonly config: AgentConfig) {
     this.log = createLogger('agent', { mode: 'cluster', agentId: config.agentId });
-    this.client = new KubeClient(loadKubeConfig(config.kubeconfig));
     this.outbox = new Outbox(config.bufferBytes, () => {
       this.log.warn({ bufferBytes: config.bufferBytes }, 'outgoing buffer overflowed; dropping it and relisting');
       this.resync();
@@ -39,6 +38,7 @@ export class ClusterAgent {
   }
 
   async start(): Promise<void> {
+    this.client = new KubeClient(loadKubeConfig(this.config.kubeconfig));
     this.log.info({ server: this.client.server, collector: `${this.config.collector.host}:${this.config.collector.port}` }, 'cluster agent starting');
     this.clusterId = await clusterUid(this.client, this.log, this.abort.signal);
     const kinds = await discoverKinds(this.client, this.log);

@@ -57,7 +57,9 @@ export class CollectorConnection {
   private stopped = false;
   /** Cuts a reconnect wait short on stop (it can be 15 s). */
   private readonly stopping = new AbortController();
-  private readonly backoff = new Backoff(250, 15_000);
+  // Capped at 5 s: a restarted collector (upgrade, crash) is back within seconds, and full
+  // jitter still spreads a fleet of agents over the window.
+  private readonly backoff = new Backoff(250, 5_000);
   private heartbeat: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   connected = false;

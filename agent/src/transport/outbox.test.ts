@@ -117,6 +117,18 @@ describe('Outbox', () => {
     expect(await settled(room)).toBe(true);
   });
 
+  it('waitForRoom holds producers at 8 MiB unacknowledged even when the bound is larger', async () => {
+    const MiB = 1024 * 1024;
+    const o = new Outbox(64 * MiB, () => undefined);
+    o.push(begin('a'), 5 * MiB);
+    expect(await settled(o.waitForRoom())).toBe(true);
+    o.push(begin('b'), 4 * MiB); // 9 MiB: far under half of 64, over the cap
+    const room = o.waitForRoom();
+    expect(await settled(room)).toBe(false);
+    o.ack(1);
+    expect(await settled(room)).toBe(true);
+  });
+
   it('waitForRoom resolves when an overflow empties the buffer', async () => {
     const o = new Outbox(100, () => undefined);
     o.push(begin('a'), 80);

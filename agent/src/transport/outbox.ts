@@ -5,6 +5,8 @@ import type { ConnectRequest } from '@stance/proto';
 
 type Body = NonNullable<ConnectRequest['body']>;
 
+const ROOM_CAP_BYTES = 8 * 1024 * 1024;
+
 interface Entry {
   seq: number;
   body: Body;
@@ -28,6 +30,15 @@ export class Outbox {
     /** Called after an overflow dropped the buffer: the owner must resend a snapshot. */
     private readonly onOverflow: () => void,
   ) {}
+
+  /**
+   * Producers (list pages) wait while this much is unacknowledged: half the bound, but at
+   * most 8 MiB — a few seconds of what a collector commits, enough to keep the stream full,
+   * while every buffered byte is agent memory (the full bound is for outages, not syncs).
+   */
+  private get roomBytes(): number {
+    return Math.min(this.maxBytes / 2, ROOM_CAP_BYTES);
+  }
 
   push(body: Body, bytes: number): number {
     const seq = this.nextSeq++;
@@ -53,7 +64,7 @@ export class Outbox {
     }
     this.entries.splice(0, n);
     this.cursor = Math.max(0, this.cursor - n);
-    if (this.bytes < this.maxBytes / 2) for (const w of this.roomWaiters.splice(0)) w();
+    if (this.bytes < this.roomBytes) for (const w of this.roomWaiters.splice(0)) w();
   }
 
   /** A new stream: the collector has committed up to `committed`; replay the rest. */
@@ -83,7 +94,7 @@ export class Outbox {
   }
 
   waitForRoom(): Promise<void> {
-    if (this.bytes < this.maxBytes / 2) return Promise.resolve();
+    if (this.bytes < this.roomBytes) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 

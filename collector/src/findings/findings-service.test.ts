@@ -22,6 +22,7 @@ let fileNo = 0;
 const log = pino({ level: 'silent' });
 const CONTROLS = BUILTIN_CONTROLS.filter((c) => c.id === 'pod.privileged');
 const PRIVILEGED = 'pod.privileged';
+const ISOLATED = 'net.pod-not-isolated';
 const EVIDENCE = 'spec.template.spec.containers[0].securityContext.privileged';
 
 function deployment(name: string, namespace: string, uid: string, rv: string, privileged: boolean): KubeObject {
@@ -45,12 +46,12 @@ describe('FindingsService', () => {
   let now = 1_000_000;
   const session: IngestSession = { clusterId: 'c1', agentId: 'a1', ack: () => undefined, reject: () => undefined, abort: () => undefined };
 
-  function open(): void {
+  function open(controls = CONTROLS): void {
     db = openDatabase(file);
     const resources = new ResourceStore(db);
     const agents = new AgentStore(db);
     agents.connect({ clusterId: 'c1', clusterName: 'c1', agentId: 'a1', mode: 'cluster', nodeName: '', version: 't', sessionId: 's' }, 0);
-    service = new FindingsService(db, resources, new FindingsStore(db), CONTROLS, {}, new ExceptionStore(db), log);
+    service = new FindingsService(db, resources, new FindingsStore(db), controls, {}, new ExceptionStore(db), log);
     void service.reconcile();
     pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 100, log });
     pipeline.onChange((cluster, change) => service.onChange(cluster, change));
@@ -180,6 +181,30 @@ describe('FindingsService', () => {
     expect(service.store.query({ cluster: 'c1', limit: 100 }).items).toEqual(before);
     // Reconciling unchanged state records nothing new.
     expect(service.store.events('c1', PRIVILEGED, 'd2')).toEqual(events);
+  });
+
+  it('a NetworkPolicy change re-runs only the isolation control on the workloads it reaches', async () => {
+    service.stop();
+    db.close();
+    file = join(dir, `db-${++fileNo}.sqlite`);
+    open(BUILTIN_CONTROLS.filter((c) => c.id === PRIVILEGED || c.id === ISOLATED));
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)));
+    expect(service.store.subjectOutcomes('c1', 'd1')).toEqual({ [PRIVILEGED]: 'fail:critical', [ISOLATED]: 'fail:medium' });
+    const policy: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'web-in', namespace: 'app', uid: 'np1', resourceVersion: '1' },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] },
+    };
+    await send(upsert(policy));
+    // The partial result is merged: the privileged finding stays open, untouched.
+    expect(service.store.subjectOutcomes('c1', 'd1')).toEqual({ [PRIVILEGED]: 'fail:critical', [ISOLATED]: 'pass' });
+    expect(finding('d1')).toMatchObject({ status: 'open' });
+    expect(service.store.events('c1', PRIVILEGED, 'd1').map((e) => e.event)).toEqual(['opened']);
+    const isolated = service.store.events('c1', ISOLATED, 'd1');
+    expect(isolated.map((e) => e.event)).toEqual(['opened', 'resolved']);
+    expect(isolated[1]!.cause).toMatchObject({ related: [{ kind: 'NetworkPolicy', name: 'web-in' }] });
+    expect(service.tallies.view('c1', 'cluster')).toMatchObject({ passed: 1, failed: 1 });
   });
 
   it('paginates findings with a keyset cursor, every finding once', async () => {

@@ -11,6 +11,7 @@ import type { Db } from '../store/database.js';
 import type { ResourceStore } from '../store/resources.js';
 import type { StateChange } from '../ingest/pipeline.js';
 import { ChangeQueue, type QueuedChange } from './change-queue.js';
+import { DeferredDependents, type Touched } from './deferred-dependents.js';
 import { fieldChanges } from './drift.js';
 import type { FindingRow, FindingsStore, OutcomeCodes } from './findings-store.js';
 import { PostureTallies } from './posture.js';
@@ -20,10 +21,12 @@ import { globMatch } from './exceptions.js';
 interface PendingBatch {
   changes: Change[];
   /** Per uid: the object before and after this batch, for drift. */
-  touched: Map<string, { before?: KubeObject; after?: KubeObject }>;
+  touched: Touched;
 }
 
 const RELATED_CAUSES = 5;
+/** How long re-evaluations of dependents wait behind queued changes (at most, per chunk). */
+const DEFER_MS = 2000;
 
 function codeOf(o: Outcome): string | undefined {
   switch (o.status) {
@@ -48,6 +51,8 @@ export class FindingsService {
   private stopped = false;
   private idleWaiters: (() => void)[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
+  /** Subjects reached through their reads: re-evaluated when the queue is empty or after DEFER_MS. */
+  private readonly deferred = new DeferredDependents();
   private readonly activeSnapshot;
   readonly tallies: PostureTallies;
   readonly stats = { evaluatedSubjects: 0, opened: 0, resolved: 0 };
@@ -72,14 +77,14 @@ export class FindingsService {
     this.schedule();
   }
 
-  /** Changes waiting for evaluation (the findings' lag behind the state). */
+  /** Changes (and subjects they reach) waiting for evaluation: the findings' lag behind the state. */
   get backlog(): number {
-    return this.queue.size;
+    return this.queue.size + this.deferred.size;
   }
 
   /** Resolves when every queued change is evaluated and the reconciliation is done. */
   idle(): Promise<void> {
-    if (this.queue.size === 0 && !this.scheduled && !this.reconciling) return Promise.resolve();
+    if (this.backlog === 0 && !this.scheduled && !this.reconciling) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -102,9 +107,12 @@ export class FindingsService {
     const held = (clusterId: string) => this.snapshotting(clusterId, Date.now());
     let blocked = false;
     while (!this.stopped && performance.now() - start < 50) {
+      // Deferred re-evaluations first when they have waited long enough, else when idle.
+      if (this.reevaluateDeferred(held, Date.now() - DEFER_MS)) continue;
       const next = this.queue.take(500, held);
       if (!next) {
-        blocked = this.queue.size > 0;
+        if (this.reevaluateDeferred(held, Infinity)) continue;
+        blocked = this.backlog > 0;
         break;
       }
       try {
@@ -116,8 +124,28 @@ export class FindingsService {
     if (blocked) {
       // Only clusters in the middle of a snapshot are left: look again shortly.
       if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), 100);
-    } else if (this.queue.size > 0) this.schedule();
+    } else if (this.backlog > 0) this.schedule();
     else this.notifyIdle();
+  }
+
+  /** Re-evaluates up to 500 deferred subjects of a cluster not held and deferred before `due`. */
+  private reevaluateDeferred(held: (clusterId: string) => boolean, due: number): boolean {
+    const next = this.deferred.take(500, due, Date.now(), held);
+    if (!next) return false;
+    const { clusterId, entries } = next;
+    try {
+      this.db.transaction(() => {
+        const now = Date.now();
+        const touchedOf = new Map(entries.map((e) => [e.dependent.location.subjectKey, e.touched]));
+        for (const r of this.engine(clusterId).reevaluate(entries.map((e) => e.dependent))) {
+          // A replacement under the same name comes back under its own key, with no cause of its own.
+          this.record(clusterId, r, { changes: [], touched: touchedOf.get(r.subjectKey) ?? new Map() }, now);
+        }
+      })();
+    } catch (err) {
+      this.log.error({ err, clusterId, subjects: entries.length }, 're-evaluation failed');
+    }
+    return true;
   }
 
   /**
@@ -131,7 +159,7 @@ export class FindingsService {
   }
 
   private notifyIdle(): void {
-    if (this.queue.size === 0 && !this.scheduled && !this.reconciling) for (const w of this.idleWaiters.splice(0)) w();
+    if (this.backlog === 0 && !this.scheduled && !this.reconciling) for (const w of this.idleWaiters.splice(0)) w();
   }
 
   private evaluateQueued(clusterId: string, items: QueuedChange[], now: number): void {
@@ -147,7 +175,12 @@ export class FindingsService {
       batch.changes.push({ type: 'upsert', object: current });
       batch.touched.set(item.uid, { ...(item.before ? { before: item.before } : {}), after: current });
     }
-    for (const r of this.engine(clusterId).applyBatch(batch.changes)) this.record(clusterId, r, batch, now);
+    const { results, dependents } = this.engine(clusterId).applyDeferring(batch.changes);
+    for (const r of results) {
+      this.deferred.forget(clusterId, r.subjectKey); // evaluated in full now
+      this.record(clusterId, r, batch, now);
+    }
+    this.deferred.add(clusterId, dependents, batch.touched, Date.now());
   }
 
   /**
@@ -238,6 +271,9 @@ export class FindingsService {
         config: this.config,
         // A user's exception first (its reason names it), then the built-in exemptions.
         exemptionFor: composeExemptions((controlId, subject) => exceptions.reasonFor(clusterId, controlId, subject), defaultExemptionFor(this.config)),
+        // A NetworkPolicy or binding change re-runs only the relation control concerned on
+        // the subjects it reaches (merged by `record`), not all of their controls.
+        partialResults: true,
         source: {
           get: (kind, namespace, name) => resources.get(clusterId, kind, namespace, name),
           list: (kind, namespace) => resources.list(clusterId, kind, namespace),
@@ -251,7 +287,11 @@ export class FindingsService {
   private record(clusterId: string, r: SubjectResult, batch: PendingBatch, now: number): void {
     this.stats.evaluatedSubjects += 1;
     const prev = this.store.subjectOutcomes(clusterId, r.subjectKey);
+    // A partial result (a relation re-evaluated for a change elsewhere) covers only the
+    // controls in `controlIds`: the subject's other codes stay as stored.
+    const rerun = r.controlIds ? new Set(r.controlIds) : undefined;
     const codes: OutcomeCodes = {};
+    if (rerun && prev) for (const [controlId, code] of Object.entries(prev)) if (!rerun.has(controlId)) codes[controlId] = code;
     for (const o of r.outcomes) {
       const c = codeOf(o);
       if (c) codes[o.controlId] = c;
@@ -273,18 +313,19 @@ export class FindingsService {
       else if (o.status === 'exempt') this.except(clusterId, r, o, rv, now);
     }
     for (const [controlId, code] of Object.entries(prev ?? {})) {
+      if (rerun && !rerun.has(controlId)) continue;
       if (codes[controlId]?.startsWith('fail:') || codes[controlId] === 'exempt') continue;
       if (!code.startsWith('fail:') && code !== 'exempt') continue;
       const f = this.store.finding(clusterId, controlId, r.subjectKey);
       if (f && f.status !== 'resolved') this.resolve(f, rv, cause(f.evidence), now);
     }
 
-    if (prev) this.tallies.apply(clusterId, namespace, prev, -1);
-    if (r.outcomes.length === 0) {
+    if (r.outcomes.length === 0 && !rerun) {
+      if (prev) this.tallies.apply(clusterId, namespace, prev, -1);
       this.store.deleteSubjectOutcomes(clusterId, r.subjectKey);
       return;
     }
-    this.tallies.apply(clusterId, namespace, codes, 1);
+    this.tallies.applyChange(clusterId, namespace, prev, codes);
     if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.store.putSubjectOutcomes(clusterId, r.subjectKey, r.kind, namespace, codes);
   }
 

@@ -32,6 +32,23 @@ describe('scoreOf', () => {
 });
 
 describe('PostureTallies', () => {
+  it('applyChange tallies the same as removing the old outcomes and adding the new', () => {
+    const before = { crit: 'pass', high: 'fail:high', med: 'exempt', low: 'fail:low' };
+    const after = { crit: 'fail:critical', high: 'fail:high', med: 'pass', extra: 'pass' };
+    const a = new PostureTallies(CONTROLS);
+    const b = new PostureTallies(CONTROLS);
+    for (const t of [a, b]) t.apply('c1', 'app', { crit: 'pass', med: 'fail:medium' }, 1); // another subject
+    a.apply('c1', 'app', before, 1);
+    a.apply('c1', 'app', before, -1);
+    a.apply('c1', 'app', after, 1);
+    b.apply('c1', 'app', before, 1);
+    b.applyChange('c1', 'app', before, after);
+    for (const scope of ['cluster', 'namespace:app', 'framework:pss-baseline', 'framework:cis-kubernetes']) {
+      expect(b.view('c1', scope)).toEqual(a.view('c1', scope));
+    }
+    expect(b.view('c1', 'cluster')).toMatchObject({ passed: 3, failed: 3 });
+  });
+
   it('weights passes and failures by severity (critical 10, high 7, medium 4, low 1)', () => {
     const t = new PostureTallies(CONTROLS);
     t.apply('c1', 'app', { crit: 'pass', high: 'fail:high', med: 'pass', low: 'fail:low' }, 1);

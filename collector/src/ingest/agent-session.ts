@@ -36,6 +36,11 @@ export class AgentSession implements IngestSession {
     private readonly onClose: (s: AgentSession) => void,
   ) {
     this.log = deps.log.child({ peer: call.getPeer() });
+    try {
+      disableNagle(call);
+    } catch {
+      // An optimisation only: Node may refuse socket access through the HTTP/2 proxy.
+    }
     call.on('data', (m: ConnectRequest) => this.receive(m));
     call.on('end', () => this.close('stream ended by agent'));
     call.on('error', (err) => this.close(`stream error: ${err.message}`));
@@ -190,6 +195,26 @@ export class AgentSession implements IngestSession {
       this.log.info({ reason }, 'agent disconnected');
     }
     this.onClose(this);
+  }
+}
+
+/**
+ * grpc-js's HTTP/2 server leaves Nagle's algorithm on (http2.createServer does not set
+ * noDelay, and grpc-js offers no option). Our small frames — Acks and the WINDOW_UPDATEs
+ * that let the agent send its next 64 KiB — then wait for the agent's delayed TCP ACK
+ * (40 ms on Linux): the initial sync crawled at one window per 40 ms. The socket is
+ * reached through grpc-js internals; if their shape changes this does nothing.
+ */
+function disableNagle(call: Call): void {
+  let layer: unknown = (call as unknown as { call?: unknown }).call;
+  for (let depth = 0; layer && depth < 8; depth++) {
+    const stream = (layer as { stream?: { session?: { socket?: { setNoDelay?: (on: boolean) => unknown } } } }).stream;
+    const socket = stream?.session?.socket;
+    if (socket?.setNoDelay) {
+      socket.setNoDelay(true);
+      return;
+    }
+    layer = (layer as { nextCall?: unknown }).nextCall;
   }
 }
 

@@ -37,7 +37,7 @@ describe('validateDelta', () => {
     const v = validateDelta(delta(podObj, { type }), 7, MAX);
     expect(v).toEqual({
       op: 'upsert',
-      resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'app', name: 'web', uid: 'u1', resourceVersion: '5', json: JSON.stringify(podObj) },
+      resource: { apiVersion: 'v1', kind: 'Pod', namespace: 'app', name: 'web', uid: 'u1', resourceVersion: '5', json: JSON.stringify(podObj), parsed: podObj },
     });
   });
 

@@ -55,6 +55,7 @@ export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): Va
       uid: d.uid,
       resourceVersion: d.resourceVersion,
       json: o.kind === 'Secret' ? JSON.stringify(o) : json,
+      parsed: o,
     },
   };
 }

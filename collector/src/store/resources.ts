@@ -13,6 +13,11 @@ export interface ResourceInput {
   resourceVersion: string;
   /** The object as JSON text, already stripped by the agent. */
   json: string;
+  /**
+   * `json` already parsed (validation had to): spares a second parse of every object. The
+   * store hands it to change listeners, so the caller must not keep or mutate it.
+   */
+  parsed?: KubeObject;
 }
 
 export interface StoredResource {
@@ -97,9 +102,10 @@ export class ResourceStore {
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      current: db.prepare<[string, string], { resource_version: string; object: string }>(
-        'SELECT resource_version, object FROM resources WHERE cluster_id = ? AND uid = ?',
-      ),
+      // The version alone: a resync re-sends every object unchanged, and reading each one's
+      // JSON just to compare versions doubled the work.
+      current: db.prepare<[string, string], { resource_version: string }>('SELECT resource_version FROM resources WHERE cluster_id = ? AND uid = ?'),
+      currentObject: db.prepare<[string, string], { object: string }>('SELECT object FROM resources WHERE cluster_id = ? AND uid = ?'),
       activeSnapshot: db.prepare<[string, string], { snapshot_id: string }>(
         'SELECT snapshot_id FROM snapshots WHERE cluster_id = ? AND kind_key = ?',
       ),
@@ -146,14 +152,27 @@ export class ResourceStore {
       this.stmt.touch.run(now, snapshot, clusterId, r.uid);
       return { change: 'unchanged' };
     }
-    const params = { ...r, cluster: clusterId, hash: contentHash(r.json), now, snapshot };
-    const object = JSON.parse(r.json) as KubeObject;
+    const params = {
+      apiVersion: r.apiVersion,
+      kind: r.kind,
+      namespace: r.namespace,
+      name: r.name,
+      uid: r.uid,
+      resourceVersion: r.resourceVersion,
+      json: r.json,
+      cluster: clusterId,
+      hash: contentHash(r.json),
+      now,
+      snapshot,
+    };
+    const object = r.parsed ?? (JSON.parse(r.json) as KubeObject);
     if (!existing) {
       this.stmt.insert.run(params);
       return { change: 'created', object };
     }
+    const previous = JSON.parse(this.stmt.currentObject.get(clusterId, r.uid)!.object) as KubeObject;
     this.stmt.update.run(params);
-    return { change: 'updated', object, previous: JSON.parse(existing.object) as KubeObject };
+    return { change: 'updated', object, previous };
   }
 
   /** Returns the object as it was, or undefined when it was not stored. */

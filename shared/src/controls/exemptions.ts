@@ -137,15 +137,31 @@ function namespaceOf(subject: KubeObject): string | undefined {
   return subject.kind === 'Namespace' ? subject.metadata.name : subject.metadata.namespace;
 }
 
+/** SYSTEM_EXEMPTIONS by control id (in order): asked once per control and subject. */
+const byControl = new Map<string, SystemExemption[]>();
+for (const e of SYSTEM_EXEMPTIONS) {
+  for (const id of e.controls) {
+    const list = byControl.get(id);
+    if (list) list.push(e);
+    else byControl.set(id, [e]);
+  }
+}
+
 /** The reason a control does not apply to a system subject, or undefined. */
 export function exemptionFor(controlId: string, subject: KubeObject, config: EngineConfig = {}): string | undefined {
   if (config.systemExemptions === false) return undefined;
+  const candidates = byControl.get(controlId);
+  if (candidates === undefined) return undefined;
   const ns = namespaceOf(subject);
   if (ns === undefined) return undefined;
-  for (const e of SYSTEM_EXEMPTIONS) {
-    if (!e.controls.includes(controlId) || !e.namespaces.includes(ns)) continue;
+  let workload: string | undefined;
+  for (const e of candidates) {
+    if (!e.namespaces.includes(ns)) continue;
     if (e.kinds && !e.kinds.includes(subject.kind)) continue;
-    if (e.workloads && !e.workloads.some((p) => matches(p, workloadNameOf(subject)))) continue;
+    if (e.workloads) {
+      const name = (workload ??= workloadNameOf(subject));
+      if (!e.workloads.some((p) => matches(p, name))) continue;
+    }
     return e.reason;
   }
   return undefined;

@@ -4,7 +4,7 @@
 import { identityOf, refOf, type KubeObject, type ResourceRef } from '../model/object.js';
 import { defaultExemptionFor } from './default-exemptions.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
-import type { CheckResult, ClusterView, Control, EngineConfig, ExemptionFor, Outcome } from './types.js';
+import type { CheckResult, ClusterView, Control, EngineConfig, ExemptionFor, Outcome, Severity } from './types.js';
 
 /**
  * A ClusterView over objects in memory. Lists are built once and shared between calls:
@@ -49,18 +49,23 @@ export function outcomeOf(
     return { controlId, subject: ref, subjectKey: key, status: 'no-data', severity: control.severity, message: violations.noData };
   }
   if (violations.length === 0) return { controlId, subject: ref, subjectKey: key, status: 'pass', severity: control.severity };
-  let rank = 3;
-  for (const v of violations) rank = Math.min(rank, SEVERITY_ORDER.indexOf(v.severity ?? control.severity));
-  const severity = SEVERITY_ORDER[rank]!;
-  const outcome: Outcome = {
-    controlId,
-    subject: ref,
-    subjectKey: key,
-    status: 'fail',
-    severity,
-    message: violations.map((v) => v.message).join('; '),
-    evidence: [...new Set(violations.flatMap((v) => v.evidence))],
-  };
+  let severity: Severity;
+  let message: string;
+  let evidence: string[];
+  if (violations.length === 1) {
+    // The common case: one violation, whose evidence is usually one path.
+    const v = violations[0]!;
+    severity = v.severity ?? control.severity;
+    message = v.message;
+    evidence = v.evidence.length <= 1 ? v.evidence.slice() : [...new Set(v.evidence)];
+  } else {
+    let rank = 3;
+    for (const v of violations) rank = Math.min(rank, SEVERITY_ORDER.indexOf(v.severity ?? control.severity));
+    severity = SEVERITY_ORDER[rank]!;
+    message = violations.map((v) => v.message).join('; ');
+    evidence = [...new Set(violations.flatMap((v) => v.evidence))];
+  }
+  const outcome: Outcome = { controlId, subject: ref, subjectKey: key, status: 'fail', severity, message, evidence };
   const patch = violations.find((v) => v.patch)?.patch;
   if (patch) outcome.patch = patch;
   return outcome;
@@ -69,7 +74,7 @@ export function outcomeOf(
 /**
  * Runs `controls` (already those for the subject's kind) on one subject. An exempt
  * subject is not checked at all (so it records no reads): its outcome is `exempt` with
- * the reason, and it is left out of the posture score.
+ * the reason, and it is left out of the posture score. Appends to `out` when given.
  */
 export function outcomesFor(
   subject: KubeObject,
@@ -78,8 +83,8 @@ export function outcomesFor(
   view: GuardedView,
   exemptionFor: ExemptionFor | undefined,
   sink?: ReadSink,
+  out: Outcome[] = [],
 ): Outcome[] {
-  const out: Outcome[] = [];
   const ctx = { config, view };
   const ref = refOf(subject);
   const key = identityOf(subject);
@@ -130,7 +135,7 @@ export function evaluateAll(
   const out: Outcome[] = [];
   for (const subject of objects) {
     const forKind = byKind.get(subject.kind);
-    if (forKind) out.push(...outcomesFor(subject, forKind, config, view, exemptionFor));
+    if (forKind) outcomesFor(subject, forKind, config, view, exemptionFor, undefined, out);
   }
   return out;
 }

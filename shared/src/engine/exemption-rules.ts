@@ -44,6 +44,7 @@ export function exemptionMatcher(rules: readonly ExemptionRule[]): ExemptionFor 
       candidates = rules.filter((r) => controlMatches(r.controls, controlId));
       byControl.set(controlId, candidates);
     }
+    if (candidates.length === 0) return undefined;
     for (const r of candidates) if (ruleMatches(r, controlId, subject)) return r.reason;
     return undefined;
   };
@@ -52,6 +53,11 @@ export function exemptionMatcher(rules: readonly ExemptionRule[]): ExemptionFor 
 /** The first reason any of the functions gives. */
 export function composeExemptions(...fns: readonly (ExemptionFor | undefined)[]): ExemptionFor {
   const present = fns.filter((f): f is ExemptionFor => f !== undefined);
+  if (present.length === 1) return present[0]!;
+  if (present.length === 2) {
+    const [a, b] = present as [ExemptionFor, ExemptionFor];
+    return (controlId, subject) => a(controlId, subject) ?? b(controlId, subject);
+  }
   return (controlId, subject) => {
     for (const f of present) {
       const reason = f(controlId, subject);

@@ -55,9 +55,21 @@ describe('fan-out of a change', () => {
     expect(rs.find((r) => r.kind === 'Pod')!.controlIds).toEqual(['net.pod-not-isolated']);
   });
 
-  it('a binding change reaches ServiceAccounts (and bindings of the role), never workloads', () => {
-    const rs = upsert({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: 'viewers' }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects: [{ kind: 'Group', name: 'ops' }] });
-    expect(kinds(rs)).toEqual(['ClusterRoleBinding', 'ServiceAccount']);
-    expect(rs.length).toBeLessThanOrEqual(1 + 60);
+  it('a binding change reaches the ServiceAccounts it names, before or after, never workloads', () => {
+    const viewers = (subjects: unknown[]) =>
+      upsert({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: 'viewers' }, roleRef: { kind: 'ClusterRole', name: 'view' }, subjects });
+    const names = (rs: { kind: string; subject: { namespace?: string; name: string } }[]) =>
+      rs.map((r) => `${r.kind}/${r.subject.namespace ?? ''}/${r.subject.name}`).sort();
+    // Neither group holds an account: only the binding itself.
+    expect(names(viewers([{ kind: 'Group', name: 'ops' }]))).toEqual(['ClusterRoleBinding//viewers']);
+    // The accounts of one namespace, through their group: those three.
+    const ns4 = ['ServiceAccount/ns4/sa0', 'ServiceAccount/ns4/sa1', 'ServiceAccount/ns4/sa2'];
+    expect(names(viewers([{ kind: 'Group', name: 'system:serviceaccounts:ns4' }]))).toEqual(['ClusterRoleBinding//viewers', ...ns4]);
+    // Taken away again: the same three (the keys it had), and one named account.
+    expect(names(viewers([{ kind: 'ServiceAccount', name: 'sa1', namespace: 'ns7' }]))).toEqual(['ClusterRoleBinding//viewers', ...ns4, 'ServiceAccount/ns7/sa1']);
+    // Every account of the cluster, and still no workload.
+    const all = viewers([{ kind: 'Group', name: 'system:serviceaccounts' }]);
+    expect(kinds(all)).toEqual(['ClusterRoleBinding', 'ServiceAccount']);
+    expect(all).toHaveLength(1 + 60);
   });
 });

@@ -3,13 +3,16 @@
 // One instance is reused for every check: no per-subject allocation.
 import type { KubeObject } from '../model/object.js';
 import { UndeclaredReadError } from './errors.js';
-import type { ClusterView, Control } from './types.js';
+import { lookupIn } from './lookup.js';
+import type { ClusterView, Control, LookupIndex } from './types.js';
 
 export interface ReadSink {
   /** Told which control runs next, before its reads. */
   onControl?(control: Control): void;
   onGet(kind: string, namespace: string | undefined, name: string): void;
   onList(kind: string, namespace: string | undefined): void;
+  /** A keyed lookup and what it found (the engine remembers which keys found an object). */
+  onLookup?(kind: string, index: LookupIndex, key: string, found: readonly KubeObject[]): void;
 }
 
 const NONE: readonly string[] = [];
@@ -39,6 +42,16 @@ export class GuardedView implements ClusterView {
     this.guard(kind);
     this.sink?.onList(kind, namespace);
     return this.inner.list(kind, namespace);
+  }
+
+  lookup(kind: string, index: LookupIndex, key: string): readonly KubeObject[] {
+    this.guard(kind);
+    const found = lookupIn(this.inner, kind, index, key);
+    if (this.sink) {
+      if (this.sink.onLookup) this.sink.onLookup(kind, index, key, found);
+      else this.sink.onList(kind, undefined); // a sink that knows no lookups sees the list it came from
+    }
+    return found;
   }
 
   private guard(kind: string): void {

@@ -8,7 +8,7 @@ import { networkControls } from '../controls/network/index.js';
 import { rbacControls } from '../controls/rbac/index.js';
 import { identityOf, type KubeObject } from '../model/object.js';
 import { evaluateAll, memoryView } from './evaluate.js';
-import { IncrementalEngine, type Change, type SubjectResult } from './incremental.js';
+import { IncrementalEngine, type Change, type Dependent, type SubjectResult } from './incremental.js';
 import { deltaArb, type DeltaOp } from './testing/arbitraries.js';
 import type { ClusterView, Control, EngineConfig, Outcome } from './types.js';
 
@@ -132,6 +132,39 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
         totalDeltas += h.deltas;
       }),
       { numRuns: 100, seed: 3 },
+    );
+  });
+
+  it('with deferred dependents (applyDeferring, then reevaluate at random points)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), fc.boolean()), { minLength: 10, maxLength: 25 }),
+        fc.boolean(),
+        (batches, partial) => {
+          const h = new Harness(BUILTIN_CONTROLS, {}, partial);
+          // What a caller keeps between batches: one entry per subject, masks merged.
+          const pending = new Map<string, Dependent>();
+          for (const [batch, drain] of batches) {
+            const { results, dependents } = h.engine.applyDeferring(batch.flatMap((op) => h.mutate(op)));
+            h.record(results);
+            for (const r of results) pending.delete(r.subjectKey);
+            for (const d of dependents) {
+              const seen = pending.get(d.location.subjectKey);
+              if (seen) seen.mask |= d.mask;
+              else pending.set(d.location.subjectKey, { ...d });
+            }
+            if (drain) {
+              h.record(h.engine.reevaluate(pending.values()));
+              pending.clear();
+              h.verify();
+            }
+          }
+          h.record(h.engine.reevaluate(pending.values()));
+          h.verify();
+          totalDeltas += h.deltas;
+        },
+      ),
+      { numRuns: 60, seed: 4 },
     );
   });
 

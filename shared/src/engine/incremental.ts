@@ -8,8 +8,10 @@ import { defaultExemptionFor } from './default-exemptions.js';
 import { controlsByKind, outcomesFor } from './evaluate.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
 import { MemoView } from './memo-view.js';
-import { ALL_CONTROLS, getReadKey, listReadKey, ReverseIndex, type SubjectLocation } from './reverse-index.js';
-import type { ClusterView, Control, EngineConfig, ExemptionFor, Outcome } from './types.js';
+import { ALL_CONTROLS, getReadKey, listReadKey, lookupReadKey, ReverseIndex, type Dependent, type SubjectLocation } from './reverse-index.js';
+import type { ClusterView, Control, EngineConfig, ExemptionFor, LookupIndex, Outcome } from './types.js';
+
+export type { Dependent, SubjectLocation } from './reverse-index.js';
 
 export interface EngineOptions {
   controls: readonly Control[];
@@ -54,6 +56,14 @@ export class IncrementalEngine {
   /** One bit per relation control, so a read remembers who made it. */
   private readonly controlBits = new Map<Control, number>();
   private readonly partial: boolean;
+  /** Lookup indexes checks have used, by kind: a changed object's keys now. */
+  private readonly lookupIndexes = new Map<string, Map<string, LookupIndex>>();
+  /**
+   * Per object (kind, ns, name): the lookup read keys that found it. A change re-evaluates
+   * their readers too (the keys it had), as well as the readers of the keys it has now.
+   */
+  private readonly foundBy = new Map<string, Set<string>>();
+  private readonly lookupKeys = new Map<LookupIndex, Map<string, Map<string, string>>>();
 
   constructor(opts: EngineOptions) {
     this.byKind = controlsByKind(opts.controls);
@@ -75,6 +85,19 @@ export class IncrementalEngine {
       onControl: (control) => void (bit = bits.get(control) ?? ALL_CONTROLS),
       onGet: (kind, ns, name) => add(getReadKey(kind, ns, name)),
       onList: (kind, ns) => add(listReadKey(kind, ns)),
+      onLookup: (kind, index, key, found) => {
+        const readKey = this.lookupKey(kind, index, key);
+        add(readKey);
+        let indexes = this.lookupIndexes.get(kind);
+        if (!indexes) this.lookupIndexes.set(kind, (indexes = new Map()));
+        if (!indexes.has(index.id)) indexes.set(index.id, index);
+        for (const o of found) {
+          const ref = objectRef(o.kind, o.metadata.namespace, o.metadata.name ?? '');
+          let keys = this.foundBy.get(ref);
+          if (!keys) this.foundBy.set(ref, (keys = new Set()));
+          keys.add(readKey);
+        }
+      },
     };
   }
 
@@ -107,24 +130,64 @@ export class IncrementalEngine {
   applyBatch(changes: readonly Change[]): SubjectResult[] {
     const memo = new MemoView(this.source);
     const view = new GuardedView(memo);
+    // Collect dependents before any re-evaluation rewrites the index.
+    const dependents = this.dependentsOf(changes);
+    const done = new Set<string>();
+    const results = this.evaluateChanges(changes, view, done);
+    this.evaluateDependents(dependents.values(), memo, view, done, results);
+    return results;
+  }
+
+  /**
+   * Like `applyBatch`, but the subjects the changes reach only through their reads are
+   * returned, not evaluated: the caller passes them to `reevaluate` later, which lets it
+   * coalesce those of many batches (a sync that brings NetworkPolicies in several batches
+   * then re-evaluates each pod once, not once per batch). Until then their outcomes may
+   * be stale. A dependent whose subject is later changed itself needs no re-evaluation.
+   */
+  applyDeferring(changes: readonly Change[]): { results: SubjectResult[]; dependents: Dependent[] } {
+    const view = new GuardedView(new MemoView(this.source));
+    const dependents = this.dependentsOf(changes);
+    const done = new Set<string>();
+    const results = this.evaluateChanges(changes, view, done);
+    const pending: Dependent[] = [];
+    for (const d of dependents.values()) if (!done.has(d.location.subjectKey)) pending.push(d);
+    return { results, dependents: pending };
+  }
+
+  /**
+   * Re-evaluates dependents from `applyDeferring` (one entry per subject: merge the masks
+   * of repeated ones), as `applyBatch` would have: partially when `partialResults`.
+   */
+  reevaluate(dependents: Iterable<Dependent>): SubjectResult[] {
+    const memo = new MemoView(this.source);
+    const results: SubjectResult[] = [];
+    this.evaluateDependents(dependents, memo, new GuardedView(memo), new Set(), results);
+    return results;
+  }
+
+  /** Subjects whose recorded reads the changes match, with the controls concerned. */
+  private dependentsOf(changes: readonly Change[]): Map<string, Dependent> {
+    const dependents = new Map<string, Dependent>();
+    for (const c of changes) {
+      const m = c.object.metadata;
+      for (const d of this.index.readersOf(c.object.kind, m.namespace, m.name ?? '', this.takeLookupKeys(c.object))) {
+        const seen = dependents.get(d.location.subjectKey);
+        if (seen) seen.mask |= d.mask;
+        else dependents.set(d.location.subjectKey, d);
+      }
+    }
+    return dependents;
+  }
+
+  private evaluateChanges(changes: readonly Change[], view: GuardedView, done: Set<string>): SubjectResult[] {
     const last = new Map<string, Change>();
     for (const c of changes) {
       const key = identityOf(c.object);
       last.delete(key);
       last.set(key, c);
     }
-    // Collect dependents before any re-evaluation rewrites the index.
-    const dependents = new Map<string, { location: SubjectLocation; mask: number }>();
-    for (const c of changes) {
-      const m = c.object.metadata;
-      for (const d of this.index.readersOf(c.object.kind, m.namespace, m.name ?? '')) {
-        const seen = dependents.get(d.location.subjectKey);
-        if (seen) seen.mask |= d.mask;
-        else dependents.set(d.location.subjectKey, d);
-      }
-    }
     const results: SubjectResult[] = [];
-    const done = new Set<string>();
     for (const [key, c] of last) {
       done.add(key);
       if (c.type === 'delete') {
@@ -134,7 +197,11 @@ export class IncrementalEngine {
         results.push(resultOf(c.object, this.evaluateWith(c.object, view)));
       }
     }
-    for (const { location: loc, mask } of dependents.values()) {
+    return results;
+  }
+
+  private evaluateDependents(dependents: Iterable<Dependent>, memo: MemoView, view: GuardedView, done: Set<string>, results: SubjectResult[]): void {
+    for (const { location: loc, mask } of dependents) {
       if (done.has(loc.subjectKey)) continue;
       const current = memo.get(loc.kind, loc.namespace, loc.name);
       const currentKey = current ? identityOf(current) : undefined;
@@ -150,7 +217,38 @@ export class IncrementalEngine {
         else results.push(resultOf(current, this.evaluateWith(current, view)));
       }
     }
-    return results;
+  }
+
+  /**
+   * The lookup read keys a change to `obj` concerns: those that found it before (forgotten
+   * now: the readers are re-evaluated and look it up again) and those it has now.
+   */
+  private takeLookupKeys(obj: KubeObject): string[] {
+    const m = obj.metadata;
+    const ref = objectRef(obj.kind, m.namespace, m.name ?? '');
+    const keys = [...(this.foundBy.get(ref) ?? [])];
+    this.foundBy.delete(ref);
+    for (const index of this.lookupIndexes.get(obj.kind)?.values() ?? []) {
+      for (const key of index.keysOf(obj)) keys.push(lookupReadKey(obj.kind, index.id, key));
+    }
+    return keys;
+  }
+
+  /**
+   * The read key of a lookup, the same string each time: looked up by (index, kind, key)
+   * whose strings are usually long-lived, it is hashed once rather than built per read.
+   */
+  private lookupKey(kind: string, index: LookupIndex, key: string): string {
+    let byKind = this.lookupKeys.get(index);
+    if (!byKind) this.lookupKeys.set(index, (byKind = new Map()));
+    let byKey = byKind.get(kind);
+    if (!byKey) byKind.set(kind, (byKey = new Map()));
+    let readKey = byKey.get(key);
+    if (readKey === undefined) {
+      if (byKey.size >= 200_000) byKey.clear(); // bounded; rebuilt as needed
+      byKey.set(key, (readKey = lookupReadKey(kind, index.id, key)));
+    }
+    return readKey;
   }
 
   /** Subject keys whose recorded reads a change to (kind, ns, name) would affect. */
@@ -185,6 +283,10 @@ export class IncrementalEngine {
     this.index.update(locationOf(subject, key), rerunMask, this.pending);
     return { ...resultOf(subject, outcomes), controlIds: rerun.map((c) => c.id) };
   }
+}
+
+function objectRef(kind: string, namespace: string | undefined, name: string): string {
+  return `${kind}\u0001${namespace ?? ''}\u0001${name}`;
 }
 
 function locationOf(subject: KubeObject, key: string): SubjectLocation {

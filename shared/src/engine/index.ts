@@ -5,3 +5,4 @@ export * from './incremental.js';
 export * from './exemption-rules.js';
 export * from './default-exemptions.js';
 export { GuardedView } from './guarded-view.js';
+export { indexOver, lookupIn } from './lookup.js';

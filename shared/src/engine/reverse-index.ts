@@ -14,6 +14,11 @@ export function listReadKey(kind: string, namespace: string | undefined): string
   return namespace === undefined ? `a${SEP}${kind}` : `l${SEP}${kind}${SEP}${namespace}`;
 }
 
+/** A keyed lookup (ClusterView.lookup) of `key` in index `indexId` over `kind`. */
+export function lookupReadKey(kind: string, indexId: string, key: string): string {
+  return `x${SEP}${kind}${SEP}${indexId}${SEP}${key}`;
+}
+
 /** The read keys a change to object (kind, ns, name) can invalidate. */
 export function readKeysOf(kind: string, namespace: string | undefined, name: string): string[] {
   return [getReadKey(kind, namespace, name), listReadKey(kind, namespace ?? ''), listReadKey(kind, undefined)];
@@ -82,17 +87,23 @@ export class ReverseIndex {
   }
 
   private replace(location: SubjectLocation, rerun: number, reads: ReadonlyMap<string, number>, all: boolean): void {
-    const merged = new Map<string, number>();
     const old = this.subjectIds.get(location.subjectKey);
-    if (old !== undefined && !all) {
-      const keys = this.subjectReads[old]!;
-      const masks = this.subjectMasks[old]!;
-      for (let i = 0; i < keys.length; i++) {
-        const kept = rerun === ALL_CONTROLS ? 0 : masks[i]! & ~rerun;
-        if (kept) merged.set(this.keyStrings[keys[i]!]!, kept);
+    // Most subjects (object checks only) read nothing and were never recorded.
+    if (old === undefined && reads.size === 0) return;
+    let merged: ReadonlyMap<string, number> = reads;
+    if (!all) {
+      const kept = new Map<string, number>();
+      if (old !== undefined) {
+        const keys = this.subjectReads[old]!;
+        const masks = this.subjectMasks[old]!;
+        for (let i = 0; i < keys.length; i++) {
+          const mask = rerun === ALL_CONTROLS ? 0 : masks[i]! & ~rerun;
+          if (mask) kept.set(this.keyStrings[keys[i]!]!, mask);
+        }
       }
+      for (const [key, mask] of reads) kept.set(key, (kept.get(key) ?? 0) | mask);
+      merged = kept;
     }
-    for (const [key, mask] of reads) merged.set(key, (merged.get(key) ?? 0) | mask);
     this.remove(location.subjectKey);
     if (merged.size === 0) return;
     const keyIds: number[] = [];
@@ -129,17 +140,22 @@ export class ReverseIndex {
     this.freeSubjectIds.push(sid);
   }
 
-  /** Subjects whose reads a change to (kind, ns, name) can affect, with the controls concerned. */
-  readersOf(kind: string, namespace: string | undefined, name: string): Dependent[] {
+  /**
+   * Subjects whose reads a change to (kind, ns, name) can affect, with the controls
+   * concerned; `lookupKeys` are the lookup read keys the object had or has.
+   */
+  readersOf(kind: string, namespace: string | undefined, name: string, lookupKeys: Iterable<string> = []): Dependent[] {
     const found = new Map<number, number>();
-    for (const key of readKeysOf(kind, namespace, name)) {
+    const collect = (key: string) => {
       const kid = this.keyIds.get(key);
-      if (kid === undefined) continue;
+      if (kid === undefined) return;
       for (const sid of this.readers[kid]!) {
         const i = this.subjectReads[sid]!.indexOf(kid);
         found.set(sid, (found.get(sid) ?? 0) | this.subjectMasks[sid]![i]!);
       }
-    }
+    };
+    for (const key of readKeysOf(kind, namespace, name)) collect(key);
+    for (const key of lookupKeys) collect(key);
     return [...found].map(([sid, mask]) => ({ location: this.location(sid), mask }));
   }
 

@@ -60,11 +60,28 @@ export interface ControlMeta {
   source?: 'builtin' | 'custom';
 }
 
+/**
+ * A derived index over the objects of one kind: the keys each object is found under
+ * (e.g. bindings by the subjects they name). Must be a pure function of the object.
+ */
+export interface LookupIndex {
+  /** Unique among indexes: read keys and memoised indexes are named by it. */
+  id: string;
+  keysOf(obj: KubeObject): readonly string[];
+}
+
 /** Read access to the rest of the cluster, for relation checks. */
 export interface ClusterView {
   get(kind: string, namespace: string | undefined, name: string): KubeObject | undefined;
   /** All objects of a kind, or of a kind in one namespace. */
   list(kind: string, namespace?: string): KubeObject[];
+  /**
+   * Objects of a kind (cluster-wide) that `index` files under `key`, in list order; read
+   * only. Optional: checks call `lookupIn(view, …)`, which indexes `list(kind)` when a view
+   * has none. The incremental engine records such a read as that key alone, so a change
+   * re-evaluates only the subjects that looked up a key the object had or has.
+   */
+  lookup?(kind: string, index: LookupIndex, key: string): readonly KubeObject[];
 }
 
 export interface EngineConfig {

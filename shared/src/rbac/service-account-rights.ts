@@ -3,7 +3,7 @@
 import type { ClusterView } from '../engine/types.js';
 import { resolveRoleRef } from './resolve.js';
 import { POWERFUL_RIGHTS } from './rights.js';
-import { bindingsForServiceAccount } from './subjects.js';
+import { bindingsForServiceAccountIn } from './subjects.js';
 
 export interface HeldRight {
   /** Labels of the rights, e.g. "get/list/watch on Secrets". */
@@ -14,8 +14,8 @@ export interface HeldRight {
 
 export function powerfulRightsOf(view: ClusterView, namespace: string, name: string): HeldRight[] {
   const bindings = [
-    ...bindingsForServiceAccount(view.list('RoleBinding'), namespace, name),
-    ...bindingsForServiceAccount(view.list('ClusterRoleBinding'), namespace, name),
+    ...bindingsForServiceAccountIn(view, 'RoleBinding', namespace, name),
+    ...bindingsForServiceAccountIn(view, 'ClusterRoleBinding', namespace, name),
   ];
   const out: HeldRight[] = [];
   for (const b of bindings) {

@@ -1,4 +1,6 @@
 // Who a binding grants to, and whether that includes a given ServiceAccount.
+import { lookupIn } from '../engine/lookup.js';
+import type { ClusterView, LookupIndex } from '../engine/types.js';
 import type { KubeObject } from '../model/object.js';
 import type { RbacSubject, RoleRef } from './types.js';
 
@@ -35,14 +37,33 @@ export function subjectIndexKey(s: RbacSubject, bindingNamespace: string | undef
   return `${s.kind}\u0001${s.name}`;
 }
 
-export function serviceAccountKeys(namespace: string, name: string): string[] {
-  return [
+/**
+ * The same strings for the same account: they key maps in the engine's read recording,
+ * where a string already hashed is cheap. Bounded: cleared when it holds too many.
+ */
+const keysMemo = new Map<string, Map<string, readonly string[]>>();
+let keysMemoSize = 0;
+
+export function serviceAccountKeys(namespace: string, name: string): readonly string[] {
+  let byName = keysMemo.get(namespace);
+  let keys = byName?.get(name);
+  if (keys) return keys;
+  keys = [
     `sa\u0001${namespace}\u0001${name}`,
     `User\u0001system:serviceaccount:${namespace}:${name}`,
     'Group\u0001system:serviceaccounts',
     `Group\u0001system:serviceaccounts:${namespace}`,
     'Group\u0001system:authenticated',
   ];
+  if (keysMemoSize >= 100_000) {
+    keysMemo.clear();
+    keysMemoSize = 0;
+    byName = undefined;
+  }
+  if (!byName) keysMemo.set(namespace, (byName = new Map()));
+  byName.set(name, keys);
+  keysMemoSize += 1;
+  return keys;
 }
 
 const indexes = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
@@ -75,5 +96,22 @@ export function bindingsForServiceAccount(bindings: readonly KubeObject[], names
   const index = bindingsBySubject(bindings);
   const out = new Set<KubeObject>();
   for (const key of serviceAccountKeys(namespace, name)) for (const b of index.get(key) ?? []) out.add(b);
+  return [...out];
+}
+
+/** Bindings by the index keys of the subjects they name (ClusterView.lookup). */
+export const BINDINGS_BY_SUBJECT: LookupIndex = {
+  id: 'rbac.bindings-by-subject',
+  keysOf: (b) => subjectsOf(b).map((s) => subjectIndexKey(s, b.metadata.namespace)),
+};
+
+/**
+ * Bindings of `kind` (RoleBinding or ClusterRoleBinding, any namespace) that grant to the
+ * ServiceAccount namespace/name, through keyed lookups: the engine then re-evaluates the
+ * account only when a binding naming it (or one of its groups) changes.
+ */
+export function bindingsForServiceAccountIn(view: ClusterView, kind: string, namespace: string, name: string): KubeObject[] {
+  const out = new Set<KubeObject>();
+  for (const key of serviceAccountKeys(namespace, name)) for (const b of lookupIn(view, kind, BINDINGS_BY_SUBJECT, key)) out.add(b);
   return [...out];
 }

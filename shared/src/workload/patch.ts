@@ -33,17 +33,26 @@ export function mergePatch(a: unknown, b: unknown): unknown {
   return b;
 }
 
+/** Merged into, never mutated: mergePatch copies what it merges into. */
+const NOTHING: Json = Object.freeze({});
+
+function hasKeys(o: Json): boolean {
+  for (const _ in o) return true;
+  return false;
+}
+
 /** Accumulates fixes for one Pod template and wraps them for the owning object's kind. */
 export class PodPatch {
-  private spec: Json = {};
-  private meta: Json = {};
+  // Absent until a fix arrives: most checks pass, and one PodPatch is made per check.
+  private spec: Json | undefined;
+  private meta: Json | undefined;
   private touched = false;
 
   constructor(private readonly template: PodTemplate) {}
 
   /** A fragment of the PodSpec, e.g. `{ hostPID: false }`. */
   pod(fragment: Json): this {
-    this.spec = mergePatch(this.spec, fragment) as Json;
+    this.spec = mergePatch(this.spec ?? NOTHING, fragment) as Json;
     this.touched = true;
     return this;
   }
@@ -60,23 +69,27 @@ export class PodPatch {
 
   /** A fragment of the template metadata (annotations). */
   metadata(fragment: Json): this {
-    this.meta = mergePatch(this.meta, fragment) as Json;
+    this.meta = mergePatch(this.meta ?? NOTHING, fragment) as Json;
     this.touched = true;
     return this;
   }
 
   build(): SuggestedPatch | undefined {
     if (!this.touched) return undefined;
-    let patch: Json = {};
-    if (Object.keys(this.spec).length > 0) patch = mergePatch(patch, wrapAt(this.template.specKeys, this.spec)) as Json;
-    if (Object.keys(this.meta).length > 0) patch = mergePatch(patch, wrapAt(this.template.metadataKeys, this.meta)) as Json;
+    // wrapAt builds fresh objects, so a lone fragment needs no merge (a merge into {} is a copy).
+    const spec = this.spec && hasKeys(this.spec) ? wrapAt(this.template.specKeys, this.spec) : undefined;
+    const meta = this.meta && hasKeys(this.meta) ? wrapAt(this.template.metadataKeys, this.meta) : undefined;
+    const patch = spec && meta ? (mergePatch(spec, meta) as Json) : (spec ?? meta ?? {});
     return { type: 'strategic', patch };
   }
 }
 
+const SHELL_SAFE = /^[A-Za-z0-9_./:@%+=,-]+$/;
+
 /** Quotes a word for a POSIX shell when it needs it. */
 export function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+  if (SHELL_SAFE.test(word)) return word;
+  return word.includes("'") ? `'${word.replaceAll("'", `'\\''`)}'` : `'${word}'`;
 }
 
 /**
@@ -84,8 +97,6 @@ export function shellQuote(word: string): string {
  * Without a namespace (a manifest that does not set one) kubectl uses the current one.
  */
 export function kubectlPatchCommand(obj: KubeObject, patch: SuggestedPatch): string {
-  const parts = ['kubectl', 'patch', obj.kind.toLowerCase(), shellQuote(obj.metadata.name ?? '<name>')];
-  if (obj.metadata.namespace) parts.push('-n', shellQuote(obj.metadata.namespace));
-  parts.push('--type', patch.type, '-p', shellQuote(JSON.stringify(patch.patch)));
-  return parts.join(' ');
+  const ns = obj.metadata.namespace ? ` -n ${shellQuote(obj.metadata.namespace)}` : '';
+  return `kubectl patch ${obj.kind.toLowerCase()} ${shellQuote(obj.metadata.name ?? '<name>')}${ns} --type ${patch.type} -p ${shellQuote(JSON.stringify(patch.patch))}`;
 }

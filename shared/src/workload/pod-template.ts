@@ -67,7 +67,11 @@ export function podTemplateOf(obj: KubeObject): PodTemplate | undefined {
 /** Nests a fragment under the given keys: wrap(['spec','template','spec'], x) = {spec:{template:{spec:x}}}. */
 export function wrapAt(keys: readonly string[], fragment: unknown): Record<string, unknown> {
   let out: unknown = fragment;
-  for (let i = keys.length - 1; i >= 0; i--) out = { [keys[i]!]: out };
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const level: Record<string, unknown> = {};
+    level[keys[i]!] = out;
+    out = level;
+  }
   return out as Record<string, unknown>;
 }
 

@@ -2,12 +2,30 @@
 // server's REST interface, one at a time; each is timed from the PUT until the
 // collector's API shows the new resourceVersion.
 import type { BenchSection } from '../lib/context.js';
-import { ms, percentile } from '../lib/report.js';
+import { metricValue, readMetrics } from '../lib/metrics.js';
+import { ms, percentile, s as secs } from '../lib/report.js';
 
 const UPDATES = 200;
 const POLL_MS = 5;
 const TIMEOUT_MS = 10_000;
 const TARGET_P99_MS = 1000;
+const SETTLE_TIMEOUT_MS = 300_000;
+
+/**
+ * Steady state starts once the collector has worked off what the sync left it (its
+ * stance_findings_backlog metric at 0, when it exports one). Returns how long that took.
+ */
+async function settle(httpUrl: string): Promise<{ settleMs: number; backlogAtStart?: number }> {
+  const t0 = performance.now();
+  const first = metricValue(await readMetrics(httpUrl), 'stance_findings_backlog');
+  if (first === undefined) return { settleMs: 0 };
+  for (let backlog = first; backlog > 0; ) {
+    if (performance.now() - t0 > SETTLE_TIMEOUT_MS) throw new LatencyTimeoutError(`findings backlog of ${backlog} drained`, SETTLE_TIMEOUT_MS);
+    await new Promise((r) => setTimeout(r, 250));
+    backlog = metricValue(await readMetrics(httpUrl), 'stance_findings_backlog') ?? 0;
+  }
+  return { settleMs: performance.now() - t0, backlogAtStart: first };
+}
 
 interface StoredItem {
   name: string;
@@ -28,6 +46,7 @@ export const steady: BenchSection = {
     const stack = await ctx.stack();
     const { api, collector } = stack;
     const cluster = api.clusterUid();
+    const settled = await settle(collector.httpUrl);
     // Spread over namespaces: every 7th ConfigMap until there are enough.
     const all = api.list('ConfigMap').filter((c) => c.metadata.namespace?.startsWith('gen-'));
     const step = Math.max(1, Math.floor(all.length / UPDATES));
@@ -60,6 +79,7 @@ export const steady: BenchSection = {
     return {
       rows: [
         { metric: 'objects loaded', value: String(stack.sync.objects) },
+        { metric: 'findings backlog after sync → drained', value: settled.backlogAtStart === undefined ? 'n/a' : `${settled.backlogAtStart} → 0 in ${secs(settled.settleMs)}` },
         { metric: 'updates (sequential, REST PUT)', value: String(latencies.length) },
         { metric: 'latency p50', value: ms(p50) },
         { metric: 'latency p99', value: ms(p99), target: `< ${ms(TARGET_P99_MS)}`, ok: p99 < TARGET_P99_MS },
@@ -67,7 +87,7 @@ export const steady: BenchSection = {
         { metric: 'poll interval (resolution)', value: ms(POLL_MS) },
         { metric: 'agent / collector RSS now', value: `${mem.agentRssMiB.toFixed(0)} / ${mem.collectorRssMiB.toFixed(0)} MiB` },
       ],
-      data: { objects: stack.sync.objects, updates: latencies.length, p50Ms: p50, p99Ms: p99, maxMs: sorted[sorted.length - 1], pollMs: POLL_MS, ...mem },
+      data: { objects: stack.sync.objects, ...settled, updates: latencies.length, p50Ms: p50, p99Ms: p99, maxMs: sorted[sorted.length - 1], pollMs: POLL_MS, ...mem },
     };
   },
 };

@@ -21,6 +21,9 @@ export const sync: BenchSection = {
         { metric: 'throughput (incl. start-up)', value: `${num(t.objectsPerSecond)} obj/s` },
         { metric: 'throughput (after start-up)', value: `${num(t.objects / (t.syncAfterStartupMs / 1000))} obj/s` },
         { metric: 'slowest GET /api/v1/clusters during sync', value: `${t.slowestPollMs.toFixed(0)} ms${t.pollErrors.length ? ` (${t.pollErrors.length} failed)` : ''}` },
+        ...(t.ingestBatches
+          ? [{ metric: 'ingest transactions (messages each)', value: `${num(t.ingestBatches)} (${((t.ingestMessages ?? 0) / t.ingestBatches).toFixed(0)})` }]
+          : []),
         { metric: 'collector peak RSS (VmHWM)', value: mib(t.collector.hwmMiB), target: `< ${TARGET_COLLECTOR_MIB} MiB`, ok: t.collector.hwmMiB < TARGET_COLLECTOR_MIB },
         { metric: 'collector RSS after sync', value: mib(t.collector.rssMiB) },
         { metric: 'agent peak RSS (VmHWM)', value: mib(t.agent.hwmMiB), target: `< ${TARGET_AGENT_MIB} MiB`, ok: t.agent.hwmMiB < TARGET_AGENT_MIB },

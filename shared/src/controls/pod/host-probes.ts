@@ -1,6 +1,7 @@
 // PSS baseline `hostProbesAndHostLifecycle`: a probe or lifecycle handler with `host`
 // makes the kubelet connect to an arbitrary address (a server-side request forgery from
 // the node).
+import type { ContainerRef, PodPatch } from '../../workload/index.js';
 import { definePodControl, describe, isRecord, type Problem } from './support/define.js';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
@@ -25,24 +26,24 @@ export const hostProbes = definePodControl(
     const problems: Problem[] = [];
     for (const ref of containers) {
       const c = ref.container;
-      const handlers: { path: string; handler: unknown; fixAt: (f: Record<string, unknown>) => Record<string, unknown> }[] = [
-        ...PROBES.map((p) => ({ path: `${ref.path}.${p}`, handler: c[p], fixAt: (f: Record<string, unknown>) => ({ [p]: f }) })),
-        ...LIFECYCLE.map((l) => ({
-          path: `${ref.path}.lifecycle.${l}`,
-          handler: isRecord(c.lifecycle) ? c.lifecycle[l] : undefined,
-          fixAt: (f: Record<string, unknown>) => ({ lifecycle: { [l]: f } }),
-        })),
-      ];
-      for (const { path, handler, fixAt } of handlers) {
-        if (!isRecord(handler)) continue;
-        for (const kind of HANDLERS) {
-          const h = handler[kind];
-          if (!isRecord(h) || typeof h.host !== 'string' || h.host === '') continue;
-          problems.push({ message: `${describe(ref)} ${path.slice(ref.path.length + 1)}.${kind} targets host ${JSON.stringify(h.host)}`, evidence: [`${path}.${kind}.host`] });
-          patch.container(ref, fixAt({ [kind]: { host: null } }));
-        }
-      }
+      // Plain loops, paths built only for a finding: this runs for every pod-bearing subject.
+      for (const p of PROBES) hostTargets(ref, c[p], p, false, problems, patch);
+      if (!isRecord(c.lifecycle)) continue;
+      for (const l of LIFECYCLE) hostTargets(ref, c.lifecycle[l], l, true, problems, patch);
     }
     return problems;
   },
 );
+
+/** Problems (and fixes) for the httpGet/tcpSocket handlers of one probe or hook that set `host`. */
+function hostTargets(ref: ContainerRef, handler: unknown, name: string, lifecycle: boolean, problems: Problem[], patch: PodPatch): void {
+  if (!isRecord(handler)) return;
+  for (const kind of HANDLERS) {
+    const h = handler[kind];
+    if (!isRecord(h) || typeof h.host !== 'string' || h.host === '') continue;
+    const rel = lifecycle ? `lifecycle.${name}` : name;
+    problems.push({ message: `${describe(ref)} ${rel}.${kind} targets host ${JSON.stringify(h.host)}`, evidence: [`${ref.path}.${rel}.${kind}.host`] });
+    const fix = { [name]: { [kind]: { host: null } } };
+    patch.container(ref, lifecycle ? { lifecycle: fix } : fix);
+  }
+}

@@ -15,7 +15,7 @@ interface Profile {
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) throw new Error('usage: cpuprofile-summary.ts FILE [top]');
-const top = Number(topArg ?? 40);
+const top = Number(topArg) || 40;
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const selfUs = new Map<number, number>();

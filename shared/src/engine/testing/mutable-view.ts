@@ -1,7 +1,7 @@
 // A ClusterView over objects in memory that can change, for benchmarks of the incremental
 // engine: put/del then `engine.apply`. Lists are rebuilt lazily after a change to their
-// kind and shared until the next
-// change (the engine's MemoView copies them per batch).
+// kind and shared until the next change
+// (the engine's MemoView copies them per batch).
 import type { KubeObject } from '../../model/object.js';
 import type { ClusterView } from '../types.js';
 

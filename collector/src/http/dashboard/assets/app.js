@@ -5,7 +5,7 @@ import { findingView } from './finding.js';
 import { findingsView } from './findings.js';
 import { overviewView } from './overview.js';
 
-const POLL_MS = 4000;
+const POLL_MS = 3000;
 
 const main = document.getElementById('main');
 const alertBox = document.getElementById('alert');
@@ -93,6 +93,7 @@ function route() {
   const r = parseRoute(location.hash);
   if (r.name === 'findings') lastFindingsHash = location.hash || '#/findings';
   const view = r.name === 'findings' ? findingsView(ctx, r.params) : r.name === 'finding' ? findingView(ctx, r.id) : overviewView(ctx);
+  current?.view.dispose?.();
   current = { view, token: Symbol(r.name) };
   inflight = undefined;
   main.replaceChildren(view.el);

@@ -95,7 +95,9 @@ function mainColumn({ f, control }) {
     section(
       'How to fix',
       h('p', {}, f.remediation || control?.remediation || 'No remediation recorded.'),
-      f.kubectlPatch ? [h('h3', {}, 'Patch'), copyBlock(f.kubectlPatch)] : h('p', { class: 'muted' }, 'No automatic patch: this fix needs a manual change.'),
+      f.kubectlPatch
+        ? [h('h3', {}, 'Patch'), copyBlock(f.kubectlPatch)]
+        : h('p', { class: 'muted' }, f.status === 'open' ? 'No automatic patch: this fix needs a manual change.' : `No patch is kept while the finding is ${f.status}.`),
     ),
     section('History', timeline(f.history)),
   ];
@@ -104,7 +106,7 @@ function mainColumn({ f, control }) {
 /** Side column: the evidence and where the control sits in the frameworks. */
 function sideColumn({ f }) {
   return [
-    section('Evidence', f.evidence.length ? h('ul', { class: 'evidence' }, f.evidence.map((p) => h('li', {}, h('code', {}, p)))) : h('p', { class: 'muted' }, 'No field paths recorded.')),
+    section('Evidence', f.evidence.length ? h('ul', { class: 'evidence' }, f.evidence.map((p) => h('li', {}, h('code', {}, p)))) : h('p', { class: 'muted' }, f.status === 'open' ? 'No field paths recorded.' : `No evidence is kept while the finding is ${f.status}.`)),
     section(
       'Frameworks',
       f.frameworks.length

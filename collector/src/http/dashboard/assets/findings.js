@@ -50,6 +50,7 @@ export function findingsView(ctx, params) {
   let fresh = new Set();
   let generation = 0;
   let clusters = [];
+  let disposed = false;
 
   const clusterSelect = h('select', { id: 'f-cluster', name: 'cluster' }, option('', 'All clusters'));
   const nsInput = h('input', { id: 'f-namespace', name: 'namespace', type: 'search', list: 'f-namespaces', placeholder: 'any', autocomplete: 'off', value: state.namespace });
@@ -59,6 +60,12 @@ export function findingsView(ctx, params) {
   const controlInput = h('input', { id: 'f-control', name: 'control', type: 'search', list: 'f-controls', placeholder: 'id or title', autocomplete: 'off', value: state.control, 'aria-describedby': 'f-control-hint' });
   const controlList = h('datalist', { id: 'f-controls' });
   const controlHint = h('p', { id: 'f-control-hint', class: 'hint', 'aria-live': 'polite' });
+  // Not a reset button: that would restore the filters the page was opened with.
+  function clear() {
+    for (const input of [clusterSelect, nsInput, sevSelect, controlInput]) input.value = '';
+    statusSelect.value = 'open';
+    run(apply());
+  }
   const field = (label, input, extra) => h('div', { class: 'field' }, h('label', { for: input.id }, label), input, extra);
   const form = h(
     'form',
@@ -68,7 +75,7 @@ export function findingsView(ctx, params) {
     field('Severity', sevSelect),
     field('Status', statusSelect),
     field('Control', controlInput, controlList),
-    h('div', { class: 'field actions' }, h('button', { type: 'reset', class: 'button secondary' }, 'Clear filters')),
+    h('div', { class: 'field actions' }, h('button', { type: 'button', class: 'button secondary', onclick: clear }, 'Clear filters')),
     controlHint,
   );
   const summary = h('p', { class: 'summary', 'aria-live': 'polite' });
@@ -119,11 +126,13 @@ export function findingsView(ctx, params) {
 
   /** Filters changed: share them through the hash, start again from the first page. */
   async function apply() {
+    if (disposed) return;
     state.cluster = clusterSelect.value;
     state.namespace = nsInput.value.trim();
     state.severity = sevSelect.value;
     state.status = statusSelect.value;
     const controls = await api.controls().catch(() => []);
+    if (disposed) return; // the user has moved on: this view must not touch the address
     const resolved = resolveControl(controlInput.value, controls);
     controlHint.textContent = resolved.hint ?? '';
     if (resolved.hint) return;
@@ -152,7 +161,6 @@ export function findingsView(ctx, params) {
     clearTimeout(debounce);
     run(apply());
   });
-  form.addEventListener('reset', () => setTimeout(() => run(apply()), 0));
   more.addEventListener('click', async () => {
     more.disabled = true;
     try {
@@ -185,5 +193,11 @@ export function findingsView(ctx, params) {
     await load(Math.min(MAX_LIMIT, Math.max(PAGE, items.length)));
   }
 
-  return { el, title: 'Findings', refresh };
+  function dispose() {
+    disposed = true;
+    clearTimeout(debounce);
+    generation++;
+  }
+
+  return { el, title: 'Findings', refresh, dispose };
 }

@@ -31,13 +31,20 @@ export type PodControlMeta = Omit<ControlMeta, 'kinds'> & { kinds?: readonly str
 const ORDER: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 
 export function foldProblems(subject: KubeObject, problems: Problem[], patchObj: Violation['patch']): Violation {
-  const messages = problems.map((p) => p.message);
-  const violation: Violation = {
-    message: messages.join('; '),
-    evidence: [...new Set(problems.flatMap((p) => p.evidence))],
-  };
-  const severities = problems.flatMap((p) => (p.severity ? [p.severity] : []));
-  if (severities.length > 0) violation.severity = [...severities].sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b))[0]!;
+  let message = problems[0]!.message;
+  for (let i = 1; i < problems.length; i++) message += `; ${problems[i]!.message}`;
+  // One problem with one path (the common case) needs no de-duplication.
+  let evidence: string[];
+  if (problems.length === 1 && problems[0]!.evidence.length <= 1) evidence = problems[0]!.evidence.slice();
+  else {
+    const seen = new Set<string>();
+    for (const p of problems) for (const e of p.evidence) seen.add(e);
+    evidence = [...seen];
+  }
+  const violation: Violation = { message, evidence };
+  let rank = ORDER.length;
+  for (const p of problems) if (p.severity) rank = Math.min(rank, ORDER.indexOf(p.severity));
+  if (rank < ORDER.length) violation.severity = ORDER[rank]!;
   if (patchObj) {
     violation.patch = patchObj;
     violation.message += `. Fix: ${kubectlPatchCommand(subject, patchObj)}${fixCaveat(subject)}`;
@@ -53,23 +60,43 @@ function fixCaveat(subject: KubeObject): string {
   return '';
 }
 
+interface SubjectShape {
+  subject: KubeObject;
+  template: PodTemplate | undefined;
+  containers: ContainerRef[];
+  /** The check input, reused by every control of the subject with a fresh `patch` each. */
+  input: PodCheckInput | undefined;
+}
+
+/**
+ * The template and containers of the subject last checked with a context. The engine
+ * makes one context per subject and runs every control of the subject with it, so the
+ * ~35 pod controls resolve them once (read-only to checks, like the subject itself).
+ */
+const shapes = new WeakMap<CheckContext, SubjectShape>();
+
+function shapeOf(subject: KubeObject, ctx: CheckContext): SubjectShape {
+  const known = shapes.get(ctx);
+  if (known && known.subject === subject) return known;
+  const template = podTemplateOf(subject);
+  const containers = template ? containersOf(template.spec, template.specPath) : [];
+  const input = template ? { subject, template, spec: template.spec, containers, ctx, patch: new PodPatch(template) } : undefined;
+  const shape = { subject, template, containers, input };
+  shapes.set(ctx, shape);
+  return shape;
+}
+
 export function definePodControl(meta: PodControlMeta, check: PodCheck): Control {
   return {
     ...meta,
     kinds: meta.kinds ?? POD_BEARING_KINDS,
     source: 'builtin',
     check(subject: KubeObject, ctx: CheckContext): CheckResult {
-      const template = podTemplateOf(subject);
-      if (!template) return { noData: `${subject.kind} has no pod template spec` };
+      const { template, input } = shapeOf(subject, ctx);
+      if (!template || !input) return { noData: `${subject.kind} has no pod template spec` };
       const patch = new PodPatch(template);
-      const result = check({
-        subject,
-        template,
-        spec: template.spec,
-        containers: containersOf(template.spec, template.specPath),
-        ctx,
-        patch,
-      });
+      input.patch = patch;
+      const result = check(input);
       if (result === null || !Array.isArray(result)) return result;
       if (result.length === 0) return [];
       return [foldProblems(subject, result, patch.build())];
