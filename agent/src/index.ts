@@ -1,10 +1,7 @@
-import { ClusterAgent } from './cluster/cluster-agent.js';
+// The agent's entry points. Each mode is imported only when used: the node agent never
+// loads the Kubernetes client when it is given its cluster id.
 import type { AgentConfig } from './config.js';
-import { NodeAgent } from './node/node-agent.js';
 
-export { ClusterAgent } from './cluster/cluster-agent.js';
-export { NodeAgent } from './node/node-agent.js';
-export { loadKubeConfig } from './cluster/kube-config.js';
 export { loadAgentConfig, type AgentConfig, type AgentFlags } from './config.js';
 
 export interface RunnableAgent {
@@ -14,6 +11,11 @@ export interface RunnableAgent {
   stop(): Promise<void>;
 }
 
-export function createAgent(config: AgentConfig): RunnableAgent {
-  return config.mode === 'cluster' ? new ClusterAgent(config) : new NodeAgent(config);
+export async function createAgent(config: AgentConfig): Promise<RunnableAgent> {
+  if (config.mode === 'cluster') {
+    const { ClusterAgent } = await import('./cluster/cluster-agent.js');
+    return new ClusterAgent(config);
+  }
+  const { NodeAgent } = await import('./node/node-agent.js');
+  return new NodeAgent(config);
 }

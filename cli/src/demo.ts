@@ -55,7 +55,7 @@ export async function runDemo(flags: DemoFlags) {
 
   await collector.start();
   const agents: RunnableAgent[] = [
-    createAgent(
+    await createAgent(
       loadAgentConfig({
         mode: 'cluster',
         collector: `127.0.0.1:${collector.grpcPort}`,
@@ -68,7 +68,7 @@ export async function runDemo(flags: DemoFlags) {
   ];
   if (hostRoot) {
     agents.push(
-      createAgent(
+      await createAgent(
         loadAgentConfig({
           mode: 'node',
           collector: `127.0.0.1:${collector.grpcPort}`,

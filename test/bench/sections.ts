@@ -4,5 +4,7 @@ import type { BenchSection } from './lib/context.js';
 import { engine } from './sections/engine.js';
 import { steady } from './sections/steady.js';
 import { sync } from './sections/sync.js';
+import { findings } from './sections/findings.js';
+import { node } from './sections/node.js';
 
-export const SECTIONS: readonly BenchSection[] = [sync, steady, engine];
+export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node];

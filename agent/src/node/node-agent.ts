@@ -5,9 +5,6 @@ import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { AgentConfig } from '../config.js';
 import { CollectorConnection, connectionOptions } from '../transport/connection.js';
 import { Outbox } from '../transport/outbox.js';
-import { clusterUid } from '../cluster/cluster-identity.js';
-import { KubeClient } from '../cluster/kube-client.js';
-import { loadKubeConfig } from '../cluster/kube-config.js';
 import { watchNodeFacts, type NodeFactsWatch } from './watch.js';
 
 export class NodeAgent {
@@ -25,7 +22,7 @@ export class NodeAgent {
   }
 
   async start(): Promise<void> {
-    this.clusterId = this.config.clusterId ?? (await clusterUid(new KubeClient(loadKubeConfig(this.config.kubeconfig)), this.log, this.abort.signal));
+    this.clusterId = this.config.clusterId ?? (await this.readClusterId());
     this.connection = new CollectorConnection(
       connectionOptions(this.config, this.clusterId, 'node', this.config.nodeName),
       this.outbox,
@@ -46,6 +43,16 @@ export class NodeAgent {
     });
     await this.watch.ready;
     this.log.info({ clusterId: this.clusterId, hostRoot: this.config.hostRoot, intervalMs: this.config.factsIntervalMs }, 'node agent running');
+  }
+
+  /** The kube-system uid, through the Kubernetes API (loaded only when no --cluster-id is given). */
+  private async readClusterId(): Promise<string> {
+    const [{ clusterUid }, { KubeClient }, { loadKubeConfig }] = await Promise.all([
+      import('../cluster/cluster-identity.js'),
+      import('../cluster/kube-client.js'),
+      import('../cluster/kube-config.js'),
+    ]);
+    return clusterUid(new KubeClient(loadKubeConfig(this.config.kubeconfig)), this.log, this.abort.signal);
   }
 
   async stop(): Promise<void> {

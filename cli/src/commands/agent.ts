@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .option('--page-size <n>', 'list page size (STANCE_PAGE_SIZE, default 500)')
     .action(async (flags) => {
       const { loadAgentConfig, createAgent } = await import('@stance/agent');
-      const agent = createAgent(loadAgentConfig(flags));
+      const agent = await createAgent(loadAgentConfig(flags));
       stopOnSignal(agent, 'agent');
       await agent.start();
     });

@@ -23,6 +23,7 @@ const log = pino({ level: 'silent' });
 const CONTROLS = BUILTIN_CONTROLS.filter((c) => c.id === 'pod.privileged');
 const PRIVILEGED = 'pod.privileged';
 const ISOLATED = 'net.pod-not-isolated';
+const POWERFUL_SA = 'rbac.workload-powerful-sa';
 const EVIDENCE = 'spec.template.spec.containers[0].securityContext.privileged';
 
 function deployment(name: string, namespace: string, uid: string, rv: string, privileged: boolean): KubeObject {
@@ -205,6 +206,35 @@ describe('FindingsService', () => {
     expect(isolated.map((e) => e.event)).toEqual(['opened', 'resolved']);
     expect(isolated[1]!.cause).toMatchObject({ related: [{ kind: 'NetworkPolicy', name: 'web-in' }] });
     expect(service.tallies.view('c1', 'cluster')).toMatchObject({ passed: 1, failed: 1 });
+  });
+
+  it('a binding change reaches the ServiceAccount it names, read afresh after each change', async () => {
+    service.stop();
+    db.close();
+    file = join(dir, `db-${++fileNo}.sqlite`);
+    open(BUILTIN_CONTROLS.filter((c) => c.id === POWERFUL_SA));
+    const RBAC = 'rbac.authorization.k8s.io/v1';
+    const binding = (rv: string, sa: string): KubeObject => ({
+      apiVersion: RBAC,
+      kind: 'RoleBinding',
+      metadata: { name: 'read', namespace: 'app', uid: 'rb1', resourceVersion: rv },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'secrets' },
+      subjects: [{ kind: 'ServiceAccount', name: sa, namespace: 'app' }],
+    });
+    const web = deployment('web', 'app', 'd1', '1', false);
+    (web.spec as { template: { spec: Record<string, unknown> } }).template.spec.serviceAccountName = 'web';
+    await send(
+      upsert({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: 'app', uid: 'sa1', resourceVersion: '1' } }),
+      upsert({ apiVersion: RBAC, kind: 'Role', metadata: { name: 'secrets', namespace: 'app', uid: 'r1', resourceVersion: '1' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }] }),
+      upsert(binding('1', 'other')),
+      upsert(web),
+    );
+    const saFinding = () => service.store.finding('c1', POWERFUL_SA, 'sa1');
+    expect(saFinding()).toBeUndefined();
+    await send(upsert(binding('2', 'web')));
+    expect(saFinding()).toMatchObject({ status: 'open', kind: 'ServiceAccount', name: 'web' });
+    await send(upsert(binding('3', 'other')));
+    expect(saFinding()).toMatchObject({ status: 'resolved' });
   });
 
   it('paginates findings with a keyset cursor, every finding once', async () => {

@@ -12,6 +12,7 @@ import type { ResourceStore } from '../store/resources.js';
 import type { StateChange } from '../ingest/pipeline.js';
 import { ChangeQueue, type QueuedChange } from './change-queue.js';
 import { DeferredDependents, type Touched } from './deferred-dependents.js';
+import { ListCache } from './list-cache.js';
 import { fieldChanges } from './drift.js';
 import type { FindingRow, FindingsStore, OutcomeCodes } from './findings-store.js';
 import { PostureTallies } from './posture.js';
@@ -53,6 +54,7 @@ export class FindingsService {
   private holdTimer: NodeJS.Timeout | undefined;
   /** Subjects reached through their reads: re-evaluated when the queue is empty or after DEFER_MS. */
   private readonly deferred = new DeferredDependents();
+  private readonly lists: ListCache;
   private readonly activeSnapshot;
   readonly tallies: PostureTallies;
   readonly stats = { evaluatedSubjects: 0, opened: 0, resolved: 0 };
@@ -67,12 +69,14 @@ export class FindingsService {
     private readonly log: Logger,
   ) {
     this.activeSnapshot = db.prepare<[string, number], { n: number }>('SELECT 1 AS n FROM snapshots WHERE cluster_id = ? AND started_at > ? LIMIT 1');
+    this.lists = new ListCache(resources);
     this.tallies = new PostureTallies(controls);
     for (const s of store.allSubjectOutcomes()) this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
   }
 
   /** Pipeline hook: one committed state change. */
   onChange(clusterId: string, change: StateChange): void {
+    this.lists.invalidate(clusterId, change.object.kind);
     this.queue.add(clusterId, change);
     this.schedule();
   }
@@ -266,6 +270,7 @@ export class FindingsService {
     if (!e) {
       const resources = this.resources;
       const exceptions = this.exceptions;
+      const lists = this.lists;
       e = new IncrementalEngine({
         controls: this.controls,
         config: this.config,
@@ -276,7 +281,8 @@ export class FindingsService {
         partialResults: true,
         source: {
           get: (kind, namespace, name) => resources.get(clusterId, kind, namespace, name),
-          list: (kind, namespace) => resources.list(clusterId, kind, namespace),
+          list: (kind, namespace) => (namespace === undefined ? lists.list(clusterId, kind) : resources.list(clusterId, kind, namespace)),
+          lookup: (kind, index, key) => lists.lookup(clusterId, kind, index, key),
         },
       });
       this.engines.set(clusterId, e);

@@ -3,7 +3,10 @@
 // shared list (e.g. all ClusterRoleBindings) once, and checks can memoise derived
 // indexes on the identity of the list they got.
 import type { KubeObject } from '../model/object.js';
-import type { ClusterView } from './types.js';
+import { indexOver } from './lookup.js';
+import type { ClusterView, LookupIndex } from './types.js';
+
+const NONE: readonly KubeObject[] = [];
 
 export class MemoView implements ClusterView {
   private readonly gets = new Map<string, KubeObject | undefined>();
@@ -17,6 +20,11 @@ export class MemoView implements ClusterView {
     const obj = this.source.get(kind, namespace, name);
     this.gets.set(key, obj);
     return obj;
+  }
+
+  /** The source's own lookup when it has one (it may keep its index across batches). */
+  lookup(kind: string, index: LookupIndex, key: string): readonly KubeObject[] {
+    return this.source.lookup ? this.source.lookup(kind, index, key) : (indexOver(this.list(kind), index).get(key) ?? NONE);
   }
 
   list(kind: string, namespace?: string): KubeObject[] {
