@@ -1,6 +1,7 @@
 // Full evaluation of a set of objects as one cluster: what `stance scan` runs, and the
 // reference the incremental engine is tested against. Both share `outcomesFor`, so a
 // subject's outcomes are computed the same way in either.
+import { POD_BEARING_KINDS } from '../model/kinds.js';
 import { identityOf, refOf, type KubeObject, type ResourceRef } from '../model/object.js';
 import { defaultExemptionFor } from './default-exemptions.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
@@ -88,7 +89,11 @@ export function outcomesFor(
   const ctx = { config, view };
   const ref = refOf(subject);
   const key = identityOf(subject);
+  const controller = podControllerKind(subject);
   for (const control of controls) {
+    // A Pod of a ReplicaSet, a ReplicaSet of a Deployment, a Job of a CronJob: the control
+    // is judged once, on the controller that owns the template, not again on each copy.
+    if (controller !== undefined && control.kinds.includes(controller)) continue;
     const reason = exemptionFor?.(control.id, subject);
     if (reason !== undefined) {
       out.push({
@@ -108,6 +113,15 @@ export function outcomesFor(
 }
 
 /** Controls grouped by the kinds they evaluate, in catalog order. */
+/** The kind of a pod-bearing controller that owns this pod-bearing subject, if any. */
+export function podControllerKind(subject: KubeObject): string | undefined {
+  if (!POD_BEARING.has(subject.kind)) return undefined;
+  const owner = subject.metadata.ownerReferences?.find((o) => o.controller === true);
+  return owner && POD_BEARING.has(owner.kind) ? owner.kind : undefined;
+}
+
+const POD_BEARING: ReadonlySet<string> = new Set(POD_BEARING_KINDS);
+
 export function controlsByKind(controls: readonly Control[]): Map<string, Control[]> {
   const map = new Map<string, Control[]>();
   for (const control of controls) {

@@ -152,11 +152,13 @@ describe('pod.windows-host-process', () => {
 
 describe('fix caveats', () => {
   it('points at the owner of a managed subject and at recreation for bare Pods', () => {
+    // A controller Stance does not evaluate itself (a CRD's operator): the Pod is judged,
+    // and the fix says where the template really lives.
     const owned = pod(
       { containers: [{ name: 'app', securityContext: { privileged: true } }] },
-      { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d7', uid: 'u', controller: true }] },
+      { ownerReferences: [{ apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', name: 'web-5d7', uid: 'u', controller: true }] },
     );
-    expect(outcome(privileged, owned).message).toMatch(/--type strategic -p '.*' \(managed by ReplicaSet "web-5d7"/);
+    expect(outcome(privileged, owned).message).toMatch(/--type strategic -p '.*' \(managed by Workflow "web-5d7"/);
     expect(outcome(privileged, pod({ containers: [{ name: 'app', securityContext: { privileged: true } }] })).message).toContain('recreate the Pod');
     expect(outcome(privileged, deployment({ containers: [{ name: 'app', securityContext: { privileged: true } }] })).message).not.toContain('(');
   });
