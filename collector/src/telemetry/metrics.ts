@@ -39,7 +39,7 @@ export function createMetrics(deps: MetricsDeps): Registry {
   });
   new Gauge({
     name: 'stance_findings_backlog',
-    help: 'Committed changes not yet evaluated (how far findings lag the state)',
+    help: 'Changes and dependent subjects not yet evaluated (how far findings lag the state)',
     registers: [registry],
     collect() {
       this.set(deps.findings.backlog);
