@@ -16,7 +16,7 @@ interface Flags {
 export function register(program: Command): void {
   program
     .command('dev-cluster')
-    .description('run the in-memory test Kubernetes API server (plain HTTP) until SIGTERM/SIGINT')
+    .description('Run the in-memory test Kubernetes API server (plain HTTP) until SIGTERM/SIGINT')
     .option('--port <n>', 'port to listen on; 0 picks a free one (env STANCE_DEV_CLUSTER_PORT)', undefined)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--load <dir>', 'load every YAML/JSON manifest in this folder (multi-document; Namespaces first)')
