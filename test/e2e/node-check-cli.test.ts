@@ -1,39 +1,16 @@
 // `stance node-check` end to end: the real CLI (through `pnpm --silent stance`) on fake
 // host roots built in temporary directories; the JSON document of `stance scan`, the
 // exit codes of `stance scan`, and the kube-bench style table.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/harness/cli-run.js';
 import { HOST_SCENARIOS, type HostRootBuilder } from '@stance/test/hostroot/index';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function stance(args: string[], opts: { pnpm?: boolean } = {}): Promise<Run> {
-  const [cmd, argv] = opts.pnpm ? ['pnpm', ['--silent', 'stance', ...args]] : [process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args]];
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.STANCE_LOG_LEVEL;
-    delete env.NODE_NAME;
-    delete env.STANCE_HOST_ROOT;
-    const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const stance = (args: string[], opts: { pnpm?: boolean } = {}) => runCli(args, { ...opts, unset: ['NODE_NAME', 'STANCE_HOST_ROOT'] });
 
 interface Finding {
   controlId: string;

@@ -1,7 +1,6 @@
 // `stance scan` end to end: the real CLI as a child process on fixture manifests, with the
 // real built-in catalog. Assertions hold for any correct catalog: they name only findings
 // every correct one must produce (a privileged pod fails pod.privileged).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -11,37 +10,15 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/harness/cli-run.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FIX = 'test/fixtures/scan';
 const PRIVILEGED = `${FIX}/manifests/privileged-pod.yaml`;
 const HARDENED = `${FIX}/manifests/hardened.yaml`;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `stance ARGS` from the repository root; `pnpm: true` goes through `pnpm --silent stance`. */
-function stance(args: string[], opts: { stdin?: string; pnpm?: boolean; env?: Record<string, string> } = {}): Promise<Run> {
-  const [cmd, argv] = opts.pnpm
-    ? ['pnpm', ['--silent', 'stance', ...args]]
-    : [process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args]];
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, ...opts.env };
-    delete env.STANCE_LOG_LEVEL;
-    delete env.FORCE_COLOR;
-    const child = spawn(cmd, argv, { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.stdin ?? '');
-  });
-}
+const stance = (args: string[], opts: { stdin?: string; pnpm?: boolean; env?: Record<string, string> } = {}) =>
+  runCli(args, { ...opts, unset: ['FORCE_COLOR'] });
 
 interface Finding {
   controlId: string;

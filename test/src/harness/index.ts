@@ -2,3 +2,4 @@ export * from './wait.js';
 export * from './certs.js';
 export * from './processes.js';
 export * from './collector-api.js';
+export * from './cli-run.js';
