@@ -10,7 +10,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApiServer } from '../src/apiserver/index.js';
 import { DEMO_CLUSTER_DIR } from '../src/index.js';
-import { getJson, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
+import { getJson, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = '/tmp';
@@ -22,19 +22,7 @@ let browser: Browser;
 let page: Page;
 const consoleErrors: string[] = [];
 
-const privilegedDeployment = {
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'root-shell', namespace: 'shop' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'root-shell' } },
-    template: {
-      metadata: { labels: { app: 'root-shell' } },
-      spec: { containers: [{ name: 'shell', image: 'busybox:1.36', securityContext: { privileged: true } }] },
-    },
-  },
-};
+const privilegedDeployment = shellDeployment('root-shell', 'shop', true);
 
 async function openFindings(): Promise<number> {
   const { body } = await getJson<{ items: unknown[] }>(`${collector.httpUrl}/api/v1/findings?control=pod.privileged`);

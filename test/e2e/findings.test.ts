@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApiServer } from '../src/apiserver/index.js';
 import { DEMO_CLUSTER_DIR } from '../src/index.js';
-import { getJson, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
+import { getJson, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 interface Finding {
   id: string;
@@ -24,19 +24,7 @@ let api: TestApiServer;
 let collector: CollectorProcess;
 let agent: StanceProcess;
 
-const deployment = (privileged: boolean) => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'root-shell', namespace: 'shop' },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: 'root-shell' } },
-    template: {
-      metadata: { labels: { app: 'root-shell' } },
-      spec: { containers: [{ name: 'shell', image: 'busybox:1.36', securityContext: { privileged } }] },
-    },
-  },
-});
+const deployment = (privileged: boolean) => shellDeployment('root-shell', 'shop', privileged);
 
 async function findings(query: Record<string, string>): Promise<Finding[]> {
   const { status, body } = await getJson<{ items: Finding[] }>(`${collector.httpUrl}/api/v1/findings?${new URLSearchParams(query)}`);

@@ -5,8 +5,7 @@ import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import { evaluateAll } from '@stance/shared/engine/index';
 import type { Control } from '@stance/shared/engine/index';
 import { nodeFactsSubject, NODE_FACTS_KIND, type NodeFactsDoc } from '@stance/shared/node/index';
-import { postureScore } from '@stance/shared/report/score';
-import { compareFindings, findingOf, type LocatedOutcome, type ScanResult } from '@stance/shared/scan/index';
+import { reportOf, type LocatedOutcome, type ScanResult } from '@stance/shared/scan/index';
 import { NodeFactsCollector } from './collector.js';
 
 export interface NodeCheckOptions {
@@ -32,12 +31,8 @@ export async function runNodeCheck(options: NodeCheckOptions): Promise<NodeCheck
   const subject = { apiVersion: 'v1', kind: 'Node', name: facts.nodeName };
   const outcomes: LocatedOutcome[] = evaluateAll([nodeFactsSubject(facts)], controls).map((o) => ({ ...o, subject, location }));
   const byId = new Map(controls.map((c) => [c.id, c]));
-  const findings = outcomes
-    .filter((o) => o.status === 'fail')
-    .map((o) => findingOf(o, byId.get(o.controlId)!))
-    .sort(compareFindings);
   return {
-    report: { findings, summary: { resources: 1, failed: findings.length, score: postureScore(outcomes) } },
+    report: reportOf(outcomes, byId, 1),
     controls: byId,
     outcomes,
     files: [options.hostRoot],

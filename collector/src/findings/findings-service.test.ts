@@ -11,7 +11,7 @@ import type { KubeObject } from '@stance/shared/model/index';
 import { IngestPipeline, type IngestOp, type IngestSession } from '../ingest/pipeline.js';
 import { AgentStore } from '../store/agents.js';
 import { openDatabase, type Db } from '../store/database.js';
-import { ResourceStore } from '../store/resources.js';
+import { ResourceStore, resourceInputOf } from '../store/resources.js';
 import { FindingsService } from './findings-service.js';
 import { FindingsStore } from './findings-store.js';
 
@@ -67,18 +67,8 @@ describe('FindingsService', () => {
     await service.idle();
   }
 
-  const upsert = (o: KubeObject): IngestOp => ({
-    type: 'upsert',
-    resource: {
-      apiVersion: o.apiVersion,
-      kind: o.kind,
-      namespace: o.metadata.namespace ?? '',
-      name: o.metadata.name!,
-      uid: o.metadata.uid!,
-      resourceVersion: o.metadata.resourceVersion!,
-      json: JSON.stringify(o),
-    },
-  });
+  const upsert = (o: KubeObject): IngestOp => ({ type: 'upsert', resource: resourceInputOf(o) });
+
 
   const finding = (uid: string) => service.store.finding('c1', PRIVILEGED, uid);
 

@@ -239,6 +239,19 @@ export class ResourceStore {
   }
 }
 
+/** The store input for a whole object (tests and tools that bypass the agent). */
+export function resourceInputOf(o: KubeObject): ResourceInput {
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    namespace: o.metadata.namespace ?? '',
+    name: o.metadata.name!,
+    uid: o.metadata.uid!,
+    resourceVersion: o.metadata.resourceVersion!,
+    json: JSON.stringify(o),
+  };
+}
+
 export function contentHash(json: string): string {
   return createHash('sha256').update(json).digest('hex').slice(0, 32);
 }

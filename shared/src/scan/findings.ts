@@ -1,11 +1,8 @@
 // Failing outcomes as findings of the fixed JSON document.
 import type { Control, SuggestedPatch } from '../engine/types.js';
-import type { FindingResource, LocatedOutcome, ScanFinding } from './report.js';
-
-/** Quotes for a POSIX shell, leaving plain words (DNS names, kinds) as they are. */
-function shellQuote(s: string): string {
-  return /^[\w./:@=-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
+import { postureScore } from '../report/score.js';
+import { shellQuote } from '../workload/patch.js';
+import type { FindingResource, LocatedOutcome, ScanFinding, ScanReport } from './report.js';
 
 /** `kubectl patch KIND/NAME [-n NS] --type T -p '…'`: the suggested patch, ready to run. */
 export function kubectlPatchCommand(resource: FindingResource, patch: SuggestedPatch): string {
@@ -44,4 +41,13 @@ export function compareFindings(a: ScanFinding, b: ScanFinding): number {
     SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity) ||
     a.controlId.localeCompare(b.controlId)
   );
+}
+
+/** The fixed document from located outcomes: failing ones as sorted findings, and the score. */
+export function reportOf(outcomes: readonly LocatedOutcome[], controls: ReadonlyMap<string, Control>, resources: number): ScanReport {
+  const findings = outcomes
+    .filter((o) => o.status === 'fail')
+    .map((o) => findingOf(o, controls.get(o.controlId)!))
+    .sort(compareFindings);
+  return { findings, summary: { resources, failed: findings.length, score: postureScore(outcomes) } };
 }

@@ -8,10 +8,9 @@ import { SEVERITIES, type Control, type EngineConfig, type Severity } from '../e
 import { createLogger } from '../log/logger.js';
 import { WATCHED_KINDS } from '../model/kinds.js';
 import { identityOf, type KubeObject } from '../model/object.js';
-import { postureScore } from '../report/score.js';
 import type { LocatedObject, ObjectLocation } from './parse.js';
 import { readInputs, type ReadOptions } from './read.js';
-import { compareFindings, findingOf } from './findings.js';
+import { reportOf } from './findings.js';
 import type { LocatedOutcome, ScanResult } from './report.js';
 import { selectControls } from './select.js';
 
@@ -100,16 +99,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   }
 
   const byId = new Map(controls.map((c) => [c.id, c]));
-  const findings = outcomes
-    .filter((o) => o.status === 'fail')
-    .map((o) => findingOf(o, byId.get(o.controlId)!))
-    .sort(compareFindings);
-
   return {
-    report: {
-      findings,
-      summary: { resources: read.objects.length, failed: findings.length, score: postureScore(outcomes) },
-    },
+    report: reportOf(outcomes, byId, read.objects.length),
     controls: byId,
     outcomes,
     files: read.files,

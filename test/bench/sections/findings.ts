@@ -4,6 +4,7 @@
 import type { BenchSection } from '../lib/context.js';
 import { metricValue, readMetrics } from '../lib/metrics.js';
 import { ms, percentile, s as secs } from '../lib/report.js';
+import { shellDeployment } from '../../src/harness/fixtures.js';
 
 const ROUNDS = 100;
 const POLL_MS = 5;
@@ -18,16 +19,6 @@ export class FindingTimeoutError extends Error {
   }
 }
 
-const deployment = (name: string, namespace: string) => ({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name, namespace },
-  spec: {
-    replicas: 1,
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', securityContext: { privileged: true } }] } },
-  },
-});
 
 export const findings: BenchSection = {
   name: 'findings',
@@ -52,7 +43,7 @@ export const findings: BenchSection = {
       const res = await fetch(`${api.url}/apis/apps/v1/namespaces/${namespace}/deployments`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(deployment(name, namespace)),
+        body: JSON.stringify(shellDeployment(name, namespace, true)),
       });
       if (res.status !== 201) throw new Error(`POST ${namespace}/${name}: ${res.status} ${await res.text()}`);
       const qs = new URLSearchParams({ control: 'pod.privileged', namespace, kind: 'Deployment', limit: '1000' });

@@ -3,3 +3,4 @@ export * from './certs.js';
 export * from './processes.js';
 export * from './collector-api.js';
 export * from './cli-run.js';
+export * from './fixtures.js';

@@ -14,7 +14,7 @@ import type { KubeObject } from '@stance/shared/model/index';
 import { generateObjects } from '../../../../test/src/apiserver/generate.js';
 import { AgentStore } from '../../store/agents.js';
 import { openDatabase } from '../../store/database.js';
-import { ResourceStore, type ResourceInput } from '../../store/resources.js';
+import { ResourceStore, resourceInputOf } from '../../store/resources.js';
 import { ExceptionStore } from '../exceptions.js';
 import { FindingsService } from '../findings-service.js';
 import { FindingsStore } from '../findings-store.js';
@@ -28,15 +28,7 @@ new AgentStore(db).connect({ clusterId: CLUSTER, clusterName: CLUSTER, agentId: 
 const service = new FindingsService(db, resources, new FindingsStore(db), BUILTIN_CONTROLS, {}, new ExceptionStore(db), pino({ level: 'silent' }));
 
 let rv = 1;
-const input = (o: KubeObject): ResourceInput => ({
-  apiVersion: o.apiVersion,
-  kind: o.kind,
-  namespace: o.metadata.namespace ?? '',
-  name: o.metadata.name!,
-  uid: o.metadata.uid!,
-  resourceVersion: o.metadata.resourceVersion!,
-  json: JSON.stringify(o),
-});
+const input = resourceInputOf;
 
 const objects = generateObjects(n, { seed: 7 }).map((o) => {
   o.metadata.uid ??= `uid-${o.kind}-${o.metadata.namespace}-${o.metadata.name}`;
