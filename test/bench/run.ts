@@ -2,10 +2,15 @@
 // ones) in registry order. A benchmark, not a test: it reports figures and marks missed
 // targets, and exits 1 only when a section fails to run.
 //   BENCH_OBJECTS=n                 objects in the shared stack (default 100000)
+//   BENCH_RUNTIME=dist|src          run the bundle `pnpm build` makes (default: what an image
+//                                   runs; built first) or the sources through tsx
 //   BENCH_PROFILE_DIR=dir           CPU-profile the agent and the collector into dir/{agent,collector}
 //                                   (summarise with `tsx test/bench/lib/profile-summary.ts FILE`)
 //   BENCH_AGENT_NODE_OPTIONS=...    extra NODE_OPTIONS for the agent (e.g. --max-old-space-size=96)
 //   BENCH_COLLECTOR_NODE_OPTIONS=.. the same for the collector
+import { execFileSync } from 'node:child_process';
+import { AGENT_NODE_FLAGS } from '@stance/agent/runtime-flags';
+import { REPO_ROOT, type RunOptions } from '../src/harness/index.js';
 import { SharedStack, type BenchContext } from './lib/context.js';
 import { loadNow, machineInfo } from './lib/machine.js';
 import { printJson, printTable } from './lib/report.js';
@@ -24,14 +29,20 @@ async function main(): Promise<number> {
   console.log(`# Stance benchmarks — ${machine.date}`);
   console.log(`cpu: ${machine.cpu} · cores: ${machine.cores} · memory: ${machine.memoryGiB} GiB · node ${machine.node} · load: ${machine.load.join(' ')}`);
 
+  const run = runtime();
+  console.log(run.built
+    ? `runtime: the bundle in cli/dist (pnpm build); agent V8 flags: cluster ${AGENT_NODE_FLAGS.cluster.join(' ')} · node ${AGENT_NODE_FLAGS.node.join(' ')}`
+    : 'runtime: the sources through tsx (BENCH_RUNTIME=src)');
+
   const objects = Number(process.env.BENCH_OBJECTS ?? 100_000);
   const shared = new SharedStack({
     objects,
+    run,
     ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}),
     ...(process.env.BENCH_AGENT_NODE_OPTIONS ? { agentNodeOptions: process.env.BENCH_AGENT_NODE_OPTIONS } : {}),
     ...(process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { collectorNodeOptions: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {}),
   });
-  const ctx: BenchContext = { machine, objects, stack: () => shared.get() };
+  const ctx: BenchContext = { machine, objects, run, stack: () => shared.get() };
   let failed = 0;
   try {
     for (const section of selected) {
@@ -49,6 +60,15 @@ async function main(): Promise<number> {
     await shared.stop();
   }
   return failed > 0 ? 1 : 0;
+}
+
+/** BENCH_RUNTIME: the bundle (built now, so it matches the sources) or the sources. */
+function runtime(): RunOptions {
+  const value = process.env.BENCH_RUNTIME ?? 'dist';
+  if (value === 'src') return {};
+  if (value !== 'dist') throw new Error(`BENCH_RUNTIME must be dist or src, not "${value}"`);
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  return { built: true };
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

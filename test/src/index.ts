@@ -5,4 +5,4 @@ import { fileURLToPath } from 'node:url';
 export * from './apiserver/index.js';
 
 /** The sample cluster (YAML manifests) used by the demo and the end-to-end tests. */
-export const DEMO_CLUSTER_DIR = fileURLToPath(new URL('../fixtures/demo-cluster', import.meta.url));
+export const DEMO_CLUSTER_DIR = fileURLToPath(new URL('./fixtures/demo-cluster', import.meta.url));

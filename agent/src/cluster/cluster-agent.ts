@@ -1,5 +1,6 @@
 // The agent in cluster mode: one reflector per watched kind, their objects sanitised
 // into Delta messages, buffered in the outbox and streamed to the collector.
+import pLimit from 'p-limit';
 import { DeltaType } from '@stance/proto';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { KindInfo, KubeObject } from '@stance/shared/model/index';
@@ -19,6 +20,9 @@ const DELTA_TYPE: Record<ObjectEventType, DeltaType> = {
   MODIFIED: DeltaType.DELTA_TYPE_MODIFIED,
   DELETED: DeltaType.DELTA_TYPE_DELETED,
 };
+
+/** One page is emitted while the next is fetched: the stream stays full, memory stays flat. */
+const LIST_PAGES_AT_ONCE = 2;
 
 export class ClusterAgent {
   private readonly log: Logger;
@@ -43,9 +47,8 @@ export class ClusterAgent {
     this.clusterId = await clusterUid(this.client, this.log, this.abort.signal);
     const kinds = await discoverKinds(this.client, this.log);
     const sink = this.sink();
-    this.reflectors = kinds.map(
-      (k) => new Reflector(this.client, k, sink, { pageSize: this.config.pageSize, inactivityMs: 120_000, watchTimeoutSeconds: 300 }, this.log),
-    );
+    const options = { pageSize: this.config.pageSize, pageGate: pLimit(LIST_PAGES_AT_ONCE), inactivityMs: 120_000, watchTimeoutSeconds: 300 };
+    this.reflectors = kinds.map((k) => new Reflector(this.client, k, sink, options, this.log));
     this.connection = new CollectorConnection(
       connectionOptions(this.config, this.clusterId, 'cluster'),
       this.outbox,

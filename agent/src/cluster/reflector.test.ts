@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
+import pLimit from 'p-limit';
 import { createLogger } from '@stance/shared/log/index';
 import type { KindInfo, KubeObject } from '@stance/shared/model/index';
 import { TestApiServer } from '../../../test/src/apiserver/index.js';
@@ -13,7 +14,7 @@ import { Reflector, type ObjectEventType, type ReflectorOptions, type ReflectorS
 
 const CONFIGMAP: KindInfo = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
 const SECRET: KindInfo = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, metadataOnly: true };
-const OPTS: ReflectorOptions = { pageSize: 2, inactivityMs: 10_000, watchTimeoutSeconds: 60 };
+const OPTS: ReflectorOptions = { pageSize: 2, pageGate: pLimit(2), inactivityMs: 10_000, watchTimeoutSeconds: 60 };
 
 const log = createLogger('reflector-test');
 log.level = 'silent';
@@ -113,6 +114,25 @@ describe('Reflector with KubeClient against the test API server', () => {
     expect(items.every((e) => e.type === 'SYNC')).toBe(true);
     expect(sink.ends()).toEqual([{ t: 'end', id, count: expected.length }]);
     expect(r.count).toBe(expected.length);
+  });
+
+  it('holds the shared page gate from waiting for room until the page is emitted', async () => {
+    // One page at a time across two kinds: while the first waits for room, the other
+    // fetches nothing.
+    let release!: () => void;
+    const blocked = new Promise<void>((r) => (release = r));
+    let roomCalls = 0;
+    const sink = new RecordingSink();
+    sink.waitForRoom = () => (++roomCalls === 1 ? blocked : Promise.resolve());
+    const opts = { ...OPTS, pageGate: pLimit(1) };
+    start(CONFIGMAP, sink, opts);
+    start(SECRET, sink, opts);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(roomCalls).toBe(1);
+    expect(sink.events.filter((e) => e.t === 'object')).toEqual([]);
+    release();
+    await eventually(() => sink.ends().length === 2);
+    expect(sink.events.filter((e) => e.t === 'object').length).toBe(server.list('ConfigMap').length + server.list('Secret').length);
   });
 
   it('watches from the list: ADDED, MODIFIED and DELETED, and keeps its count', async () => {

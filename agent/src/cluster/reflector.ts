@@ -2,6 +2,7 @@
 // collector can delete what vanished; 410 Gone and resync requests relist; any other
 // failure restarts the loop with backoff. No object is kept in memory.
 import { randomUUID } from 'node:crypto';
+import type { LimitFunction } from 'p-limit';
 import type { Logger } from '@stance/shared/log/index';
 import { kindKey, type KindInfo, type KubeObject } from '@stance/shared/model/index';
 import { Backoff, sleep } from './backoff.js';
@@ -20,6 +21,12 @@ export interface ReflectorSink {
 
 export interface ReflectorOptions {
   pageSize: number;
+  /**
+   * Shared by every reflector: how many list pages may be fetched and emitted at once.
+   * Each page is held in memory whole while it is emitted, and ~30 kinds relist together
+   * after a start or a resync; the collector cannot take them faster anyway.
+   */
+  pageGate: LimitFunction;
   inactivityMs: number;
   watchTimeoutSeconds: number;
 }
@@ -91,19 +98,22 @@ export class Reflector {
     let rv = '';
     this.sink.snapshotBegin(snapshotId, this.key);
     do {
-      await this.sink.waitForRoom();
-      if (this.stopped.signal.aborted) throw new RelistNeeded();
-      if (this.relist) throw new RelistNeeded();
-      const page = (await this.client.getJson(this.path, { limit: this.opts.pageSize, continue: cont }, accept)) as {
-        items?: KubeObject[];
-        metadata?: { continue?: string; resourceVersion?: string };
-      };
-      for (const item of page.items ?? []) {
-        this.sink.object('SYNC', item, this.kind);
-        count += 1;
-      }
-      cont = page.metadata?.continue || undefined;
-      rv = page.metadata?.resourceVersion ?? rv;
+      const meta = await this.opts.pageGate(async () => {
+        await this.sink.waitForRoom();
+        if (this.stopped.signal.aborted) throw new RelistNeeded();
+        if (this.relist) throw new RelistNeeded();
+        const page = (await this.client.getJson(this.path, { limit: this.opts.pageSize, continue: cont }, accept)) as {
+          items?: KubeObject[];
+          metadata?: { continue?: string; resourceVersion?: string };
+        };
+        for (const item of page.items ?? []) {
+          this.sink.object('SYNC', item, this.kind);
+          count += 1;
+        }
+        return page.metadata;
+      });
+      cont = meta?.continue || undefined;
+      rv = meta?.resourceVersion ?? rv;
     } while (cont);
     this.sink.snapshotEnd(snapshotId, count);
     this.count = count;

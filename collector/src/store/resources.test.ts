@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
 import { InvalidCursorError, ResourceStore, contentHash, decodeCursor, encodeCursor, type ResourceInput } from './resources.js';
@@ -241,6 +242,31 @@ describe('openDatabase migrations', () => {
       expect(new ResourceStore(again).getByUid('c1', 'u1')?.name).toBe('web');
     } finally {
       again.close();
+    }
+  });
+
+  it('moves resources of a version-3 file into the rowid table of version 4, losing nothing', () => {
+    const file = freshFile();
+    mkdirSync(dirname(file), { recursive: true });
+    const old = new Database(file);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 3)) old.exec(m.sql);
+    old.pragma('user_version = 3');
+    addCluster(old, 'c1');
+    old.prepare(
+      `INSERT INTO resources (cluster_id, uid, api_version, kind, namespace, name, resource_version, content_hash, object, first_seen, last_seen)
+       VALUES ('c1', 'u1', 'v1', 'Pod', 'app', 'web', '7', 'h', '{"kind":"Pod"}', 1, 2)`,
+    ).run();
+    old.close();
+
+    const db = openDatabase(file);
+    try {
+      expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
+      expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'resources'").pluck().get()).not.toMatch(/WITHOUT ROWID/);
+      const store = new ResourceStore(db);
+      expect(store.getByUid('c1', 'u1')).toMatchObject({ name: 'web', namespace: 'app', resourceVersion: '7' });
+      expect(store.countsByKind('c1')).toEqual({ 'v1/Pod': 1 });
+    } finally {
+      db.close();
     }
   });
 

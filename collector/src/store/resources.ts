@@ -128,9 +128,9 @@ export class ResourceStore {
         `DELETE FROM resources WHERE cluster_id = ? AND api_version = ? AND kind = ? AND (snapshot_id IS NULL OR snapshot_id != ?)
          RETURNING object`,
       ),
-      // INDEXED BY: without statistics SQLite plans these as a scan of the cluster's whole
-      // primary-key range (every row of a WITHOUT ROWID table carries its JSON), which made
-      // each relation-check read cost milliseconds at 20,000 objects.
+      // INDEXED BY: without statistics SQLite may plan these as a scan of the cluster's whole
+      // primary-key range (every row carries its JSON), which made each relation-check read
+      // cost milliseconds at 20,000 objects.
       get: db.prepare<[string, string, string, string], { object: string }>(
         'SELECT object FROM resources INDEXED BY resources_by_kind WHERE cluster_id = ? AND kind = ? AND namespace = ? AND name = ?',
       ),

@@ -1,5 +1,6 @@
 // What a section gets from the runner: the machine it runs on and a shared stack that
 // is synced on first use (loading 100,000 objects takes a while, so sections reuse one).
+import type { RunOptions } from '../../src/harness/index.js';
 import type { MachineInfo } from './machine.js';
 import type { SectionReport } from './report.js';
 import { BenchStack, type StackOptions } from './stack.js';
@@ -8,6 +9,8 @@ export interface BenchContext {
   machine: MachineInfo;
   /** Objects in the shared stack (BENCH_OBJECTS, default 100,000). */
   objects: number;
+  /** How Stance's processes run: the bundle (`pnpm build`, what an image runs) by default. */
+  run: RunOptions;
   /** The shared stack, its initial sync measured in `stack.sync`; started on first use. */
   stack(): Promise<BenchStack>;
 }

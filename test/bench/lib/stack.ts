@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '../../src/apiserver/index.js';
-import { runStance, startCollector, type CollectorProcess, type StanceProcess } from '../../src/harness/index.js';
+import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';
 
@@ -22,6 +22,7 @@ export interface StackOptions {
   /** How often the collector's object count is polled while syncing. */
   pollMs?: number;
   syncTimeoutMs?: number;
+  run?: RunOptions;
 }
 
 export interface SyncTimings {
@@ -120,28 +121,28 @@ export class BenchStack {
     const total = api.count();
 
     t = performance.now();
-    const collector = await startCollector(['--data', join(dir, 'data')], childEnv(opts.collectorNodeOptions, opts.profileDir, 'collector'));
+    const collector = await startCollector(['--data', join(dir, 'data')], childEnv(opts.collectorNodeOptions, opts.profileDir, 'collector'), opts.run);
     children.add(collector);
     started.push(() => collector.kill('SIGKILL'));
     const collectorStartMs = performance.now() - t;
     const collectorMemory = new MemorySampler(collector.child.pid!);
 
     const t0 = performance.now();
+    const spawnedAt = Date.now();
     const agent = runStance(
       'agent',
       ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
       childEnv(opts.agentNodeOptions, opts.profileDir, 'agent'),
+      opts.run,
     );
     children.add(agent);
     started.push(() => agent.kill('SIGKILL'));
     const agentMemory = new MemorySampler(agent.child.pid!);
-    let agentStartedAt: number | undefined;
     let firstObjectAt: number | undefined;
     let slowestPollMs = 0;
     const pollErrors: string[] = [];
     const deadline = t0 + (opts.syncTimeoutMs ?? 300_000);
     for (;;) {
-      if (agentStartedAt === undefined && agent.logs.some((l) => l.msg === 'cluster agent starting')) agentStartedAt = performance.now();
       const asked = performance.now();
       let stored = 0;
       try {
@@ -161,9 +162,13 @@ export class BenchStack {
       // estimated time left, at most 2 s), often near it.
       const rate = stored / Math.max(1, now - (firstObjectAt ?? now));
       const eta = rate > 0 ? (total - stored) / rate : Infinity;
-      await new Promise((r) => setTimeout(r, Math.max(opts.pollMs ?? 200, Math.min(2000, eta / 2))));
+      const pollMs = opts.pollMs ?? 200;
+      await new Promise((r) => setTimeout(r, firstObjectAt === undefined ? pollMs : Math.max(pollMs, Math.min(2000, eta / 2))));
     }
     const syncMs = performance.now() - t0;
+    // From the agent's own log time: the poll above may sleep through the moment.
+    const starting = agent.logs.find((l) => l.msg === 'cluster agent starting');
+    const agentStartupMs = starting ? Date.parse(String(starting.time)) - spawnedAt : 0;
     const ingest = await ingestCounters(collector);
     const a = agentMemory.sample();
     const c = collectorMemory.sample();
@@ -171,9 +176,9 @@ export class BenchStack {
       objects: total,
       generateMs,
       collectorStartMs,
-      agentStartupMs: (agentStartedAt ?? t0) - t0,
+      agentStartupMs,
       syncMs,
-      syncAfterStartupMs: syncMs - ((agentStartedAt ?? t0) - t0),
+      syncAfterStartupMs: syncMs - agentStartupMs,
       firstObjectMs: (firstObjectAt ?? t0) - t0,
       objectsPerSecond: total / (syncMs / 1000),
       slowestPollMs,

@@ -1,6 +1,6 @@
 // Runs a short-lived `stance` command to completion and captures what it printed.
 import { spawn } from 'node:child_process';
-import { REPO_ROOT } from './processes.js';
+import { BUILT_CLI, REPO_ROOT } from './processes.js';
 
 export interface CliRun {
   code: number | null;
@@ -11,6 +11,8 @@ export interface CliRun {
 export interface CliRunOptions {
   /** Through `pnpm --silent stance`, as external checks call it (slower). */
   pnpm?: boolean;
+  /** The bundle `pnpm build` makes (cli/dist/stance). */
+  built?: boolean;
   stdin?: string;
   env?: Record<string, string>;
   /** Variables of the test environment that must not reach the command. */
@@ -18,7 +20,11 @@ export interface CliRunOptions {
 }
 
 export function runCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun> {
-  const [cmd, argv] = opts.pnpm ? ['pnpm', ['--silent', 'stance', ...args]] : [process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args]];
+  const [cmd, argv] = opts.pnpm
+    ? ['pnpm', ['--silent', 'stance', ...args]]
+    : opts.built
+      ? [BUILT_CLI, args]
+      : [process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args]];
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
     for (const name of ['STANCE_LOG_LEVEL', ...(opts.unset ?? [])]) delete env[name];

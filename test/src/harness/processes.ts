@@ -1,5 +1,5 @@
-// Runs Stance commands as real child processes (the CLI through tsx), reads their JSON
-// log lines, and finds where they listen.
+// Runs Stance commands as real child processes (the CLI through tsx, or the bundle that
+// `pnpm build` makes), reads their JSON log lines, and finds where they listen.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -7,6 +7,13 @@ import { waitFor } from './wait.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../../cli/src/main.ts', import.meta.url));
+/** The bundled CLI's launcher (`pnpm build`): plain node, with the agent's V8 flags. */
+export const BUILT_CLI = fileURLToPath(new URL('../../../cli/dist/stance', import.meta.url));
+
+export interface RunOptions {
+  /** Run the bundle in cli/dist (what an image runs) instead of the sources through tsx. */
+  built?: boolean;
+}
 
 export interface LogLine {
   level: number;
@@ -49,8 +56,10 @@ export class StanceProcess {
   }
 }
 
-export function runStance(name: string, args: string[], env: Record<string, string> = {}): StanceProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+export function runStance(name: string, args: string[], env: Record<string, string> = {}, opts: RunOptions = {}): StanceProcess {
+  // The launcher execs node: the child's pid is the process that runs the code.
+  const [command, argv] = opts.built ? [BUILT_CLI, args] : [process.execPath, ['--import', 'tsx', CLI, ...args]];
+  const child = spawn(command, argv, {
     cwd: REPO_ROOT,
     env: { ...process.env, STANCE_LOG_LEVEL: process.env.STANCE_TEST_LOG_LEVEL ?? 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -64,8 +73,8 @@ export interface CollectorProcess extends StanceProcess {
 }
 
 /** Starts `stance collector` on ephemeral ports and waits until it listens. */
-export async function startCollector(args: string[], env: Record<string, string> = {}): Promise<CollectorProcess> {
-  const p = runStance('collector', ['collector', '--http-port', '0', '--grpc-port', '0', ...args], env);
+export async function startCollector(args: string[], env: Record<string, string> = {}, opts: RunOptions = {}): Promise<CollectorProcess> {
+  const p = runStance('collector', ['collector', '--http-port', '0', '--grpc-port', '0', ...args], env, opts);
   const line = await Promise.race([
     p.waitForLog('collector listening', 60_000),
     p.exited.then((e) => {

@@ -1,0 +1,93 @@
+// The bundle `pnpm build` makes (cli/dist), run as an image runs it: plain node, the
+// agents with their V8 flags. Checks that bundling lost nothing the sources have: the
+// whole data path (API → cluster agent and node agent → collector → findings), the
+// dashboard's assets, and `stance scan` printing exactly what the sources print.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_NODE_FLAGS } from '@stance/agent/runtime-flags';
+import { TestApiServer } from '../src/apiserver/index.js';
+import { HOST_SCENARIOS } from '../src/hostroot/scenarios.js';
+import { DEMO_CLUSTER_DIR } from '../src/index.js';
+import { allResources, getJson, REPO_ROOT, runCli, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
+
+const built = { built: true } as const;
+const dir = mkdtempSync(join(tmpdir(), 'stance-bundle-'));
+const api = new TestApiServer();
+let hostRoot: string;
+let collector: CollectorProcess;
+let clusterAgent: StanceProcess;
+let nodeAgent: StanceProcess;
+
+/** The argv a process runs with, from /proc. */
+const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+beforeAll(async () => {
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  await api.loadDir(DEMO_CLUSTER_DIR);
+  await api.start();
+  const kubeconfig = join(dir, 'kubeconfig.yaml');
+  api.writeKubeconfig(kubeconfig);
+  hostRoot = (await HOST_SCENARIOS['cp-bad']()).root;
+  collector = await startCollector(['--data', join(dir, 'data')], {}, built);
+  clusterAgent = runStance('cluster-agent', ['agent', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bundle'], {}, built);
+  await clusterAgent.waitForLog('watching cluster', 60_000);
+  nodeAgent = runStance(
+    'node-agent',
+    ['agent', '--mode=node', '--collector', collector.grpcAddress, '--host-root', hostRoot, '--node-name', 'cp-1', '--cluster-id', clusterAgent.logs.find((l) => l.msg === 'watching cluster')!.clusterId as string],
+    {},
+    built,
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await nodeAgent?.kill();
+  await clusterAgent?.kill();
+  await collector?.kill();
+  await api.stop();
+  rmSync(dir, { recursive: true, force: true });
+  if (hostRoot) rmSync(hostRoot, { recursive: true, force: true });
+});
+
+describe('the bundled CLI (cli/dist)', () => {
+  it('runs each agent mode on plain node with its V8 flags', () => {
+    const cluster = cmdline(clusterAgent.child.pid!);
+    const node = cmdline(nodeAgent.child.pid!);
+    expect(cluster[0]).toMatch(/node$/);
+    expect(cluster).toEqual(expect.arrayContaining([...AGENT_NODE_FLAGS.cluster, join(REPO_ROOT, 'cli/dist/stance.mjs'), 'agent']));
+    expect(node).toEqual(expect.arrayContaining([...AGENT_NODE_FLAGS.node, 'agent', '--mode=node']));
+    expect(cluster.join(' ')).not.toContain('tsx');
+  });
+
+  it('streams the cluster and the node into the collector, which evaluates both', async () => {
+    const expected = api.count();
+    await waitFor('every object in the collector', async () => (await allResources(collector.httpUrl)).filter((r) => r.kind !== 'NodeFacts').length === expected, 30_000, 100);
+    await waitFor('node facts in the collector', async () => (await allResources(collector.httpUrl, { kind: 'NodeFacts' })).length === 1, 30_000, 100);
+    const findings = async (control: string) =>
+      (await getJson<{ items: { controlId: string }[] }>(`${collector.httpUrl}/api/v1/findings?control=${control}`)).body.items;
+    // One workload check and one node check: both halves of the catalog came along.
+    await waitFor('a privileged-container finding', async () => (await findings('pod.privileged')).length > 0, 30_000, 200);
+    await waitFor('a CIS node finding', async () => (await findings('cis.1.2.6')).length > 0, 30_000, 200);
+  });
+
+  it('serves the dashboard with its assets', async () => {
+    const page = await fetch(`${collector.httpUrl}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const script = /src="(\/assets\/[^"]+\/app\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await fetch(`${collector.httpUrl}${script}`);
+    expect(js.status).toBe(200);
+    expect(await js.text()).toBe(readFileSync(join(REPO_ROOT, 'collector/src/http/dashboard/assets/app.js'), 'utf8'));
+  });
+
+  it('`stance scan` prints what the sources print', async () => {
+    const args = ['scan', 'test/fixtures/scan/manifests', '--format', 'json', '--fail-on', 'none'];
+    const [fromBundle, fromSources] = await Promise.all([runCli(args, built), runCli(args)]);
+    expect(fromBundle.code).toBe(0);
+    expect(JSON.parse(fromBundle.stdout).findings.length).toBeGreaterThan(0);
+    expect(fromBundle.stdout).toBe(fromSources.stdout);
+  });
+});
