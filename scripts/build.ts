@@ -28,6 +28,9 @@ const result = await build({
   outExtension: { '.js': '.mjs' },
   // Native addon: resolved at run time from cli/node_modules.
   external: ['better-sqlite3'],
+  // client-node → node-fetch 2 → tr46 requires node's `punycode`, deprecated with a
+  // warning on stderr from Node 21: bundle the userland package of the same code instead.
+  alias: { punycode: 'punycode/' },
   // Bundled CommonJS dependencies call require() and read __dirname; ESM has neither.
   banner: {
     js: [

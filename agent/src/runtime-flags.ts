@@ -3,15 +3,18 @@
 // generation and an old generation that grows long before it collects. An agent is a
 // DaemonSet/Deployment with a small memory limit, and holds no objects: it streams.
 //
-// Measured on the 100k-object sync and an idle node (BENCHMARKS.md):
-// - cluster: a 1 MiB semi-space and a 96 MiB old space take the sync's peak RSS from
-//   ~180 to ~115 MiB at the same sync time. The old space still fits a full outbox
-//   (its buffers live outside the V8 heap anyway) and a 500-object list page.
+// Measured on the 100k-object sync and an idle node (BENCHMARKS.md, 2026-11-22):
+// - cluster: with a 1 MiB semi-space and an old-space ceiling, the sync peaks at ~110 MiB
+//   RSS (172 MiB with the semi-space alone, ~200 MiB with neither). The ceiling is there
+//   to make V8 collect before it grows, not to fit: 96 and 160 give the same peak. 128
+//   leaves room for list pages of large objects (two 500-object pages in flight).
 // - node: `--lite-mode` (no optimising compiler, lazy feedback) saves ~15 MiB of code and
 //   feedback memory; a collection is mostly file reads, and costs the same CPU with it.
+//   Lite mode turns WebAssembly off (the agent has none); saying so keeps Node 22 from
+//   warning about it on stderr, between the JSON log lines.
 // `--lite-mode` is not allowed in NODE_OPTIONS, so the flags go on node's command line;
 // STANCE_AGENT_NODE_FLAGS replaces them (e.g. a larger --max-old-space-size).
 export const AGENT_NODE_FLAGS = {
-  cluster: ['--max-semi-space-size=1', '--max-old-space-size=96'],
-  node: ['--max-semi-space-size=1', '--lite-mode'],
+  cluster: ['--max-semi-space-size=1', '--max-old-space-size=128'],
+  node: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
 } as const satisfies Record<'cluster' | 'node', readonly string[]>;

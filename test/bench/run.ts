@@ -4,11 +4,14 @@
 //   BENCH_OBJECTS=n                 objects in the shared stack (default 100000)
 //   BENCH_RUNTIME=dist|src          run the bundle `pnpm build` makes (default: what an image
 //                                   runs; built first) or the sources through tsx
+//   BENCH_AGENT_NODE=/path/to/node  run the agents on this node binary (e.g. Node 22, the image's),
+//                                   the rest on the current one; needs the bundle
 //   BENCH_PROFILE_DIR=dir           CPU-profile the agent and the collector into dir/{agent,collector}
 //                                   (summarise with `tsx test/bench/lib/profile-summary.ts FILE`)
 //   BENCH_AGENT_NODE_OPTIONS=...    extra NODE_OPTIONS for the agent (e.g. --max-old-space-size=96)
 //   BENCH_COLLECTOR_NODE_OPTIONS=.. the same for the collector
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import { AGENT_NODE_FLAGS } from '@stance/agent/runtime-flags';
 import { REPO_ROOT, type RunOptions } from '../src/harness/index.js';
 import { SharedStack, type BenchContext } from './lib/context.js';
@@ -34,15 +37,18 @@ async function main(): Promise<number> {
     ? `runtime: the bundle in cli/dist (pnpm build); agent V8 flags: cluster ${AGENT_NODE_FLAGS.cluster.join(' ')} · node ${AGENT_NODE_FLAGS.node.join(' ')}`
     : 'runtime: the sources through tsx (BENCH_RUNTIME=src)');
 
+  const agentEnv = agentNode(run);
+
   const objects = Number(process.env.BENCH_OBJECTS ?? 100_000);
   const shared = new SharedStack({
     objects,
     run,
+    agentEnv,
     ...(process.env.BENCH_PROFILE_DIR ? { profileDir: process.env.BENCH_PROFILE_DIR } : {}),
     ...(process.env.BENCH_AGENT_NODE_OPTIONS ? { agentNodeOptions: process.env.BENCH_AGENT_NODE_OPTIONS } : {}),
     ...(process.env.BENCH_COLLECTOR_NODE_OPTIONS ? { collectorNodeOptions: process.env.BENCH_COLLECTOR_NODE_OPTIONS } : {}),
   });
-  const ctx: BenchContext = { machine, objects, run, stack: () => shared.get() };
+  const ctx: BenchContext = { machine, objects, run, agentEnv, stack: () => shared.get() };
   let failed = 0;
   try {
     for (const section of selected) {
@@ -69,6 +75,16 @@ function runtime(): RunOptions {
   if (value !== 'dist') throw new Error(`BENCH_RUNTIME must be dist or src, not "${value}"`);
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
   return { built: true };
+}
+
+/** BENCH_AGENT_NODE: the launcher runs `node` from PATH, so the agents' PATH starts with its folder. */
+function agentNode(run: RunOptions): Record<string, string> {
+  const node = process.env.BENCH_AGENT_NODE;
+  if (!node) return {};
+  if (!run.built) throw new Error('BENCH_AGENT_NODE needs the bundle (BENCH_RUNTIME=dist)');
+  const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
+  console.log(`agents on node ${version} (${node})`);
+  return { PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -40,6 +40,7 @@ beforeAll(async () => {
     {},
     built,
   );
+  await nodeAgent.waitForLog('node agent running', 60_000);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,14 +1,8 @@
 // Failing outcomes as findings of the fixed JSON document.
-import type { Control, SuggestedPatch } from '../engine/types.js';
+import type { Control } from '../engine/types.js';
 import { postureScore } from '../report/score.js';
-import { shellQuote } from '../workload/patch.js';
+import { kubectlPatchCommand } from '../workload/patch.js';
 import type { FindingResource, LocatedOutcome, ScanFinding, ScanReport } from './report.js';
-
-/** `kubectl patch KIND/NAME [-n NS] --type T -p '…'`: the suggested patch, ready to run. */
-export function kubectlPatchCommand(resource: FindingResource, patch: SuggestedPatch): string {
-  const ns = resource.namespace ? ` -n ${shellQuote(resource.namespace)}` : '';
-  return `kubectl patch ${resource.kind.toLowerCase()}/${shellQuote(resource.name)}${ns} --type ${patch.type} -p ${shellQuote(JSON.stringify(patch.patch))}`;
-}
 
 export function findingOf(outcome: LocatedOutcome, control: Control): ScanFinding {
   const { apiVersion, kind, namespace, name } = outcome.subject;
@@ -26,7 +20,7 @@ export function findingOf(outcome: LocatedOutcome, control: Control): ScanFindin
   if (outcome.evidence?.length) finding.evidence = outcome.evidence;
   if (outcome.patch) {
     finding.patch = outcome.patch;
-    finding.kubectlPatch = kubectlPatchCommand(resource, outcome.patch);
+    finding.kubectlPatch = kubectlPatchCommand({ apiVersion, kind, metadata: { name, ...(namespace ? { namespace } : {}) } }, outcome.patch);
   }
   return finding;
 }

@@ -96,7 +96,7 @@ describe('runScan', () => {
       location: { file: file('pods.yaml'), line: 1 },
       evidence: ['spec.privileged'],
       patch: { type: 'strategic', patch: { spec: { privileged: false } } },
-      kubectlPatch: `kubectl patch pod/bad -n apps --type strategic -p '{"spec":{"privileged":false}}'`,
+      kubectlPatch: `kubectl patch pod bad -n apps --type strategic -p '{"spec":{"privileged":false}}'`,
     });
     // The Deployment named no namespace: it is scanned in `default`, like kubectl apply would.
     expect(report.findings[1]!.resource.namespace).toBe('default');

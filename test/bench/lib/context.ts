@@ -11,6 +11,8 @@ export interface BenchContext {
   objects: number;
   /** How Stance's processes run: the bundle (`pnpm build`, what an image runs) by default. */
   run: RunOptions;
+  /** Environment for agents: BENCH_AGENT_NODE runs them on another node binary. */
+  agentEnv: Record<string, string>;
   /** The shared stack, its initial sync measured in `stack.sync`; started on first use. */
   stack(): Promise<BenchStack>;
 }

@@ -8,6 +8,10 @@ export interface MemoryReading {
   rssMiB: number;
   /** Peak resident set since the process started (VmHWM), MiB. */
   hwmMiB: number;
+  /** Of the current RSS: the process's own memory (RssAnon), MiB. */
+  anonMiB: number;
+  /** Of the current RSS: mapped files, mostly the node binary's code pages, shared by every node process on the host (RssFile), MiB. */
+  fileMiB: number;
 }
 
 export class ProcessGoneError extends Error {
@@ -32,7 +36,7 @@ function field(text: string, name: string): number {
 
 export function readMemory(pid: number): MemoryReading {
   const s = status(pid);
-  return { rssMiB: field(s, 'VmRSS'), hwmMiB: field(s, 'VmHWM') };
+  return { rssMiB: field(s, 'VmRSS'), hwmMiB: field(s, 'VmHWM'), anonMiB: field(s, 'RssAnon'), fileMiB: field(s, 'RssFile') };
 }
 
 function childrenOf(pid: number): number[] {
@@ -61,7 +65,7 @@ export function resolveNodePid(pid: number): number {
 /** Samples a process's RSS in the background; VmHWM gives the true peak between samples. */
 export class MemorySampler {
   private timer: NodeJS.Timeout | undefined;
-  private last: MemoryReading = { rssMiB: 0, hwmMiB: 0 };
+  private last: MemoryReading = { rssMiB: 0, hwmMiB: 0, anonMiB: 0, fileMiB: 0 };
   maxRssMiB = 0;
   readonly pid: number;
 

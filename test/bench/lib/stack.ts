@@ -15,6 +15,8 @@ export interface StackOptions {
   seed?: number;
   /** Extra NODE_OPTIONS for the children. */
   agentNodeOptions?: string;
+  /** More environment for the agent (BENCH_AGENT_NODE puts another node first in PATH). */
+  agentEnv?: Record<string, string>;
   collectorNodeOptions?: string;
   /** CPU-profile both children into profileDir/{agent,collector}/<pid>.cpuprofile. */
   profileDir?: string;
@@ -132,7 +134,7 @@ export class BenchStack {
     const agent = runStance(
       'agent',
       ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
-      childEnv(opts.agentNodeOptions, opts.profileDir, 'agent'),
+      { ...childEnv(opts.agentNodeOptions, opts.profileDir, 'agent'), ...opts.agentEnv },
       opts.run,
     );
     children.add(agent);
@@ -184,8 +186,8 @@ export class BenchStack {
       slowestPollMs,
       pollErrors,
       ...ingest,
-      agent: { pid: agentMemory.pid, rssMiB: a.rssMiB, hwmMiB: a.hwmMiB },
-      collector: { pid: collectorMemory.pid, rssMiB: c.rssMiB, hwmMiB: c.hwmMiB },
+      agent: { pid: agentMemory.pid, ...a },
+      collector: { pid: collectorMemory.pid, ...c },
     };
     return new BenchStack(api, collector, agent, dir, agentMemory, collectorMemory, sync);
   }

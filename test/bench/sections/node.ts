@@ -33,7 +33,7 @@ export const node: BenchSection = {
     const agent = runStance('node-agent', [
       'agent', '--mode', 'node', '--collector', collector.grpcAddress, '--host-root', host.root,
       '--node-name', 'bench-node', '--cluster-id', 'bench-node-cluster', '--facts-interval', '1s',
-    ], {}, ctx.run);
+    ], ctx.agentEnv, ctx.run);
     try {
       await agent.waitForLog('node agent running', 60_000);
       await new Promise((r) => setTimeout(r, 3000));
@@ -50,9 +50,10 @@ export const node: BenchSection = {
           { metric: 'CPU per collection (1 s interval, averaged)', value: ms(perCollectionMs) },
           { metric: `CPU at the default ${DEFAULT_INTERVAL_MS / 1000} s interval`, value: `${cpuPercent.toFixed(2)} % of a core`, target: `< ${TARGET_CPU_PERCENT} %`, ok: cpuPercent < TARGET_CPU_PERCENT },
           { metric: 'RSS while collecting every 1 s', value: `${mem.rssMiB.toFixed(0)} MiB`, target: `< ${TARGET_RSS_MIB} MiB`, ok: mem.rssMiB < TARGET_RSS_MIB },
+          { metric: '  of which its own (RssAnon) / node binary and files (RssFile)', value: `${mem.anonMiB.toFixed(0)} / ${mem.fileMiB.toFixed(0)} MiB` },
           { metric: 'peak RSS (VmHWM)', value: `${mem.hwmMiB.toFixed(0)} MiB` },
         ],
-        data: { perCollectionMs, cpuPercentAt30s: cpuPercent, rssMiB: mem.rssMiB, hwmMiB: mem.hwmMiB, windowMs: WINDOW_MS },
+        data: { perCollectionMs, cpuPercentAt30s: cpuPercent, ...mem, windowMs: WINDOW_MS },
       };
     } finally {
       await agent.kill();

@@ -28,6 +28,7 @@ export const sync: BenchSection = {
         { metric: 'collector RSS after sync', value: mib(t.collector.rssMiB) },
         { metric: 'agent peak RSS (VmHWM)', value: mib(t.agent.hwmMiB), target: `< ${TARGET_AGENT_MIB} MiB`, ok: t.agent.hwmMiB < TARGET_AGENT_MIB },
         { metric: 'agent RSS after sync', value: mib(t.agent.rssMiB) },
+        { metric: '  of which its own (RssAnon) / node binary and files (RssFile)', value: `${t.agent.anonMiB.toFixed(0)} / ${mib(t.agent.fileMiB)}` },
         { metric: 'test API server: generate + start', value: s(t.generateMs) },
         { metric: 'collector start-up', value: s(t.collectorStartMs) },
       ],
