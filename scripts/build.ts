@@ -42,6 +42,10 @@ const result = await build({
       'const __dirname = __stanceDirname(__filename);',
     ].join('\n'),
   },
+  // Whitespace and syntax only: V8 keeps every loaded script's source in memory, while
+  // stack traces keep their function names.
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcemap: 'linked',
   legalComments: 'linked',
   metafile: true,
