@@ -1,3 +1,5 @@
+import { getHeapStatistics } from 'node:v8';
+
 // V8 flags the agent runs with (the bundled CLI's launcher adds them; see
 // scripts/build.ts). Node's defaults size the heap for throughput: a 16 MiB young
 // generation and an old generation that grows long before it collects. An agent is a
@@ -20,3 +22,12 @@ export const AGENT_NODE_FLAGS = {
   cluster: ['--max-semi-space-size=1', '--max-old-space-size=128'],
   node: ['--max-semi-space-size=1', '--lite-mode', '--no-expose-wasm'],
 } as const satisfies Record<'cluster' | 'node', readonly string[]>;
+
+/** For the start-up log line: what the agent runs on, and whether its flags are in effect. */
+export function runtimeSummary(mode: keyof typeof AGENT_NODE_FLAGS): { node: string; heapLimitMiB: number; agentFlags: boolean } {
+  return {
+    node: process.version,
+    heapLimitMiB: Math.round(getHeapStatistics().heap_size_limit / 1048576),
+    agentFlags: AGENT_NODE_FLAGS[mode].every((f) => process.execArgv.includes(f)),
+  };
+}

@@ -60,6 +60,9 @@ describe('the bundled CLI (cli/dist)', () => {
     expect(cluster).toEqual(expect.arrayContaining([...AGENT_NODE_FLAGS.cluster, join(REPO_ROOT, 'cli/dist/stance.mjs'), 'agent']));
     expect(node).toEqual(expect.arrayContaining([...AGENT_NODE_FLAGS.node, 'agent', '--mode=node']));
     expect(cluster.join(' ')).not.toContain('tsx');
+    // …and say so in their start-up lines.
+    expect(clusterAgent.logs.find((l) => l.msg === 'cluster agent starting')!.runtime).toMatchObject({ agentFlags: true, heapLimitMiB: expect.any(Number) });
+    expect(nodeAgent.logs.find((l) => l.msg === 'node agent running')!.runtime).toMatchObject({ agentFlags: true });
   });
 
   it('streams the cluster and the node into the collector, which evaluates both', async () => {

@@ -13,6 +13,7 @@ import { loadKubeConfig } from './kube-config.js';
 import { KubeClient } from './kube-client.js';
 import { Reflector, type ObjectEventType, type ReflectorSink } from './reflector.js';
 import { sanitize, truncated } from './sanitize.js';
+import { runtimeSummary } from '../runtime-flags.js';
 
 const DELTA_TYPE: Record<ObjectEventType, DeltaType> = {
   SYNC: DeltaType.DELTA_TYPE_SYNC,
@@ -43,7 +44,10 @@ export class ClusterAgent {
 
   async start(): Promise<void> {
     this.client = new KubeClient(loadKubeConfig(this.config.kubeconfig));
-    this.log.info({ server: this.client.server, collector: `${this.config.collector.host}:${this.config.collector.port}` }, 'cluster agent starting');
+    this.log.info(
+      { server: this.client.server, collector: `${this.config.collector.host}:${this.config.collector.port}`, runtime: runtimeSummary('cluster') },
+      'cluster agent starting',
+    );
     this.clusterId = await clusterUid(this.client, this.log, this.abort.signal);
     const kinds = await discoverKinds(this.client, this.log);
     const sink = this.sink();

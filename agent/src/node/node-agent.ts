@@ -4,6 +4,7 @@ import type { NodeFactsDoc } from '@stance/shared/node/index';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { AgentConfig } from '../config.js';
 import { CollectorConnection, connectionOptions } from '../transport/connection.js';
+import { runtimeSummary } from '../runtime-flags.js';
 import { Outbox } from '../transport/outbox.js';
 import { watchNodeFacts, type NodeFactsWatch } from './watch.js';
 
@@ -42,7 +43,7 @@ export class NodeAgent {
       onError: (err) => this.log.warn({ err: (err as Error).message, hostRoot: this.config.hostRoot }, 'node facts collection failed'),
     });
     await this.watch.ready;
-    this.log.info({ clusterId: this.clusterId, hostRoot: this.config.hostRoot, intervalMs: this.config.factsIntervalMs }, 'node agent running');
+    this.log.info({ clusterId: this.clusterId, hostRoot: this.config.hostRoot, intervalMs: this.config.factsIntervalMs, runtime: runtimeSummary('node') }, 'node agent running');
   }
 
   /** The kube-system uid, through the Kubernetes API (loaded only when no --cluster-id is given). */

@@ -22,6 +22,12 @@ export function register(program: Command): void {
     .option('--buffer-bytes <n>', 'bound of unacknowledged messages kept for replay (STANCE_BUFFER_BYTES, default 32 MiB)')
     .option('--max-object-bytes <n>', 'larger objects are sent as metadata only (STANCE_MAX_OBJECT_BYTES, default 2 MiB)')
     .option('--page-size <n>', 'list page size (STANCE_PAGE_SIZE, default 500)')
+    .addHelpText(
+      'after',
+      `
+Memory: run the bundle (pnpm build, then cli/dist/stance agent ...). Its launcher starts node
+with V8 flags for the mode (agent/src/runtime-flags.ts); STANCE_AGENT_NODE_FLAGS replaces them.`,
+    )
     .action(async (flags) => {
       const { loadAgentConfig, createAgent } = await import('@stance/agent');
       const agent = await createAgent(loadAgentConfig(flags));
