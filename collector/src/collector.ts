@@ -34,7 +34,9 @@ export class Collector {
 
   constructor(readonly config: CollectorConfig) {
     this.log = createLogger('collector');
-    this.db = openDatabase(config.dbFile);
+    this.db = openDatabase(config.dbFile, {
+      onMigration: (m, from) => this.log.info({ file: config.dbFile, from, to: m.version, description: m.description }, 'migrating the database schema'),
+    });
     this.resources = new ResourceStore(this.db);
     this.agents = new AgentStore(this.db);
     this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest') });

@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { MIGRATIONS } from './migrations.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
@@ -16,7 +16,12 @@ export class MigrationError extends Error {
   }
 }
 
-export function openDatabase(file: string): Db {
+export interface OpenOptions {
+  /** Called before each migration runs: some copy every stored object, which takes a while. */
+  onMigration?: (m: Migration, from: number) => void;
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -28,7 +33,7 @@ export function openDatabase(file: string): Db {
   // 32 MiB holds every index of 100k objects; the rows' JSON is read through the OS page
   // cache. 64 MiB cost 80 MiB more RSS at 100k objects and sped nothing up (BENCHMARKS.md).
   db.pragma('cache_size = -32768');
-  migrate(db);
+  migrate(db, opts);
   return db;
 }
 
@@ -36,10 +41,11 @@ export function schemaVersion(db: Db): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
-function migrate(db: Db): void {
+function migrate(db: Db, opts: OpenOptions): void {
   const current = schemaVersion(db);
   for (const m of MIGRATIONS) {
     if (m.version <= current) continue;
+    opts.onMigration?.(m, current);
     try {
       db.transaction(() => {
         db.exec(m.sql);

@@ -258,8 +258,10 @@ describe('openDatabase migrations', () => {
     ).run();
     old.close();
 
-    const db = openDatabase(file);
+    const applied: number[] = [];
+    const db = openDatabase(file, { onMigration: (m) => applied.push(m.version) });
     try {
+      expect(applied).toEqual(MIGRATIONS.filter((m) => m.version > 3).map((m) => m.version));
       expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
       expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'resources'").pluck().get()).not.toMatch(/WITHOUT ROWID/);
       const store = new ResourceStore(db);
