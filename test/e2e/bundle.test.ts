@@ -3,7 +3,7 @@
 // whole data path (API → cluster agent and node agent → collector → findings), the
 // dashboard's assets, and `stance scan` printing exactly what the sources print.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -63,6 +63,20 @@ describe('the bundled CLI (cli/dist)', () => {
     // …and say so in their start-up lines.
     expect(clusterAgent.logs.find((l) => l.msg === 'cluster agent starting')!.runtime).toMatchObject({ agentFlags: true, heapLimitMiB: expect.any(Number) });
     expect(nodeAgent.logs.find((l) => l.msg === 'node agent running')!.runtime).toMatchObject({ agentFlags: true });
+  });
+
+  it('launcher: flags by --mode X, --mode=X or STANCE_AGENT_MODE; STANCE_AGENT_NODE_FLAGS replaces them', async () => {
+    // A preload (NODE_OPTIONS is not part of execArgv) prints the flags node was started with.
+    const probe = join(dir, 'print-exec-argv.cjs');
+    writeFileSync(probe, 'process.stdout.write(JSON.stringify(process.execArgv)); process.exit(0);');
+    const flagsOf = async (args: string[], env: Record<string, string> = {}) =>
+      JSON.parse((await runCli(args, { built: true, env: { NODE_OPTIONS: `--require ${probe}`, ...env } })).stdout) as string[];
+    expect(await flagsOf(['agent'])).toEqual(AGENT_NODE_FLAGS.cluster);
+    expect(await flagsOf(['agent', '--token', 't', '--mode', 'node'])).toEqual(AGENT_NODE_FLAGS.node);
+    expect(await flagsOf(['agent'], { STANCE_AGENT_MODE: 'node' })).toEqual(AGENT_NODE_FLAGS.node);
+    expect(await flagsOf(['agent', '--mode=cluster'], { STANCE_AGENT_MODE: 'node' })).toEqual(AGENT_NODE_FLAGS.cluster);
+    expect(await flagsOf(['agent', '--mode', 'node'], { STANCE_AGENT_NODE_FLAGS: '--max-old-space-size=300' })).toEqual(['--max-old-space-size=300']);
+    expect(await flagsOf(['scan', '--help'])).toEqual([]);
   });
 
   it('streams the cluster and the node into the collector, which evaluates both', async () => {
