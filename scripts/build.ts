@@ -94,7 +94,8 @@ if [ "$1" = agent ]; then
   esac
   flags=\${STANCE_AGENT_NODE_FLAGS-$flags}
 fi
-# $flags is a word list on purpose.
+# $flags is a word list on purpose; no globbing of its words.
+set -f
 # shellcheck disable=SC2086
 exec node $flags "$here/stance.mjs" "$@"
 `;

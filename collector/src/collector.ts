@@ -35,7 +35,10 @@ export class Collector {
   constructor(readonly config: CollectorConfig) {
     this.log = createLogger('collector');
     this.db = openDatabase(config.dbFile, {
-      onMigration: (m, from) => this.log.info({ file: config.dbFile, from, to: m.version, description: m.description }, 'migrating the database schema'),
+      // A new file runs every migration on empty tables: only upgrades are worth a line.
+      onMigration: (m, from) => {
+        if (from > 0) this.log.info({ file: config.dbFile, from, to: m.version, description: m.description }, 'migrating the database schema');
+      },
     });
     this.resources = new ResourceStore(this.db);
     this.agents = new AgentStore(this.db);

@@ -14,6 +14,9 @@ import { DEMO_CLUSTER_DIR } from '../src/index.js';
 import { allResources, getJson, REPO_ROOT, runCli, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const built = { built: true } as const;
+/** Variables of the developer's shell that would change the launcher's choice. */
+const FLAG_VARIABLES = ['STANCE_AGENT_MODE', 'STANCE_AGENT_NODE_FLAGS'] as const;
+for (const name of FLAG_VARIABLES) delete process.env[name];
 const dir = mkdtempSync(join(tmpdir(), 'stance-bundle-'));
 const api = new TestApiServer();
 let hostRoot: string;
@@ -70,13 +73,31 @@ describe('the bundled CLI (cli/dist)', () => {
     const probe = join(dir, 'print-exec-argv.cjs');
     writeFileSync(probe, 'process.stdout.write(JSON.stringify(process.execArgv)); process.exit(0);');
     const flagsOf = async (args: string[], env: Record<string, string> = {}) =>
-      JSON.parse((await runCli(args, { built: true, env: { NODE_OPTIONS: `--require ${probe}`, ...env } })).stdout) as string[];
+      JSON.parse((await runCli(args, { built: true, unset: FLAG_VARIABLES, env: { NODE_OPTIONS: `--require ${probe}`, ...env } })).stdout) as string[];
     expect(await flagsOf(['agent'])).toEqual(AGENT_NODE_FLAGS.cluster);
     expect(await flagsOf(['agent', '--token', 't', '--mode', 'node'])).toEqual(AGENT_NODE_FLAGS.node);
     expect(await flagsOf(['agent'], { STANCE_AGENT_MODE: 'node' })).toEqual(AGENT_NODE_FLAGS.node);
     expect(await flagsOf(['agent', '--mode=cluster'], { STANCE_AGENT_MODE: 'node' })).toEqual(AGENT_NODE_FLAGS.cluster);
     expect(await flagsOf(['agent', '--mode', 'node'], { STANCE_AGENT_NODE_FLAGS: '--max-old-space-size=300' })).toEqual(['--max-old-space-size=300']);
     expect(await flagsOf(['scan', '--help'])).toEqual([]);
+  });
+
+  it('node mode refuses an OIDC kubeconfig with a clear message: its lite mode has no WebAssembly for fetch', async () => {
+    const kubeconfig = join(dir, 'oidc-kubeconfig.yaml');
+    writeFileSync(
+      kubeconfig,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [{ name: 'c', cluster: { server: api.url } }],
+        users: [{ name: 'u', user: { 'auth-provider': { name: 'oidc', config: { 'client-id': 'stance', 'id-token': 'x', 'idp-issuer-url': 'https://issuer.invalid' } } } }],
+        contexts: [{ name: 'ctx', context: { cluster: 'c', user: 'u' } }],
+        'current-context': 'ctx',
+      }),
+    );
+    const run = await runCli(['agent', '--mode', 'node', '--kubeconfig', kubeconfig, '--collector', collector.grpcAddress, '--host-root', hostRoot], { built: true, unset: FLAG_VARIABLES });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/OIDC, which needs WebAssembly.*--cluster-id/);
   });
 
   it('streams the cluster and the node into the collector, which evaluates both', async () => {

@@ -51,7 +51,7 @@ export class ClusterAgent {
     this.clusterId = await clusterUid(this.client, this.log, this.abort.signal);
     const kinds = await discoverKinds(this.client, this.log);
     const sink = this.sink();
-    const options = { pageSize: this.config.pageSize, pageGate: pLimit(LIST_PAGES_AT_ONCE), inactivityMs: 120_000, watchTimeoutSeconds: 300 };
+    const options = { pageSize: this.config.pageSize, pageGate: pLimit(LIST_PAGES_AT_ONCE), pageTimeoutMs: 60_000, inactivityMs: 120_000, watchTimeoutSeconds: 300 };
     this.reflectors = kinds.map((k) => new Reflector(this.client, k, sink, options, this.log));
     this.connection = new CollectorConnection(
       connectionOptions(this.config, this.clusterId, 'cluster'),

@@ -48,8 +48,9 @@ export class KubeClient {
     return c.server;
   }
 
-  async getJson(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = ACCEPT_JSON): Promise<unknown> {
-    const res = await this.request(path, query, accept);
+  /** One GET; `signal` aborts it at any point, the response body included. */
+  async getJson(path: string, query: Record<string, string | number | boolean | undefined> = {}, accept = ACCEPT_JSON, signal?: AbortSignal): Promise<unknown> {
+    const res = await this.request(path, query, accept, undefined, signal);
     const body = await readBody(res);
     if ((res.statusCode ?? 0) >= 300) throw toApiError(res.statusCode ?? 0, body, path);
     return JSON.parse(body) as unknown;
@@ -128,10 +129,11 @@ export class KubeClient {
     query: Record<string, string | number | boolean | undefined>,
     accept: string,
     onRequest?: (r: http.ClientRequest) => void,
+    signal?: AbortSignal,
   ): Promise<http.IncomingMessage> {
     const url = new URL(this.server.replace(/\/$/, '') + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, String(v));
-    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: accept } };
+    const opts: https.RequestOptions = { method: 'GET', headers: { Accept: accept }, ...(signal ? { signal } : {}) };
     await this.kc.applyToHTTPSOptions(opts);
     const mod = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
@@ -149,6 +151,10 @@ function readBody(res: http.IncomingMessage): Promise<string> {
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.on('error', reject);
+    // An aborted request closes its response without 'end' (and not always with 'error').
+    res.on('close', () => {
+      if (!res.complete) reject(new Error('response closed before its end'));
+    });
   });
 }
 

@@ -14,7 +14,7 @@ import { Reflector, type ObjectEventType, type ReflectorOptions, type ReflectorS
 
 const CONFIGMAP: KindInfo = { apiVersion: 'v1', kind: 'ConfigMap', plural: 'configmaps', namespaced: true };
 const SECRET: KindInfo = { apiVersion: 'v1', kind: 'Secret', plural: 'secrets', namespaced: true, metadataOnly: true };
-const OPTS: ReflectorOptions = { pageSize: 2, pageGate: pLimit(2), inactivityMs: 10_000, watchTimeoutSeconds: 60 };
+const OPTS: ReflectorOptions = { pageSize: 2, pageGate: pLimit(2), pageTimeoutMs: 10_000, inactivityMs: 10_000, watchTimeoutSeconds: 60 };
 
 const log = createLogger('reflector-test');
 log.level = 'silent';
@@ -127,12 +127,39 @@ describe('Reflector with KubeClient against the test API server', () => {
     const opts = { ...OPTS, pageGate: pLimit(1) };
     start(CONFIGMAP, sink, opts);
     start(SECRET, sink, opts);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(roomCalls).toBe(1);
-    expect(sink.events.filter((e) => e.t === 'object')).toEqual([]);
-    release();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      expect(roomCalls).toBe(1);
+      expect(sink.events.filter((e) => e.t === 'object')).toEqual([]);
+    } finally {
+      release();
+    }
     await eventually(() => sink.ends().length === 2);
     expect(sink.events.filter((e) => e.t === 'object').length).toBe(server.list('ConfigMap').length + server.list('Secret').length);
+  });
+
+  it('abandons a list page that never comes, which frees the gate for the other kinds', async () => {
+    // The fetch is inside the gate: while one kind's request hangs, the other lists nothing.
+    const sink = new RecordingSink();
+    const opts = { ...OPTS, pageGate: pLimit(1), pageTimeoutMs: 600 };
+    server.failRequests(1, 'stall');
+    start(CONFIGMAP, sink, opts);
+    start(SECRET, sink, opts);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sink.events.filter((e) => e.t === 'object')).toEqual([]);
+    await eventually(() => sink.ends().length === 2, 8000);
+    for (const end of sink.ends()) expect(sink.snapshot(end.id).length).toBe(end.count);
+    expect(sink.ends().map((e) => e.count).sort()).toEqual([server.list('ConfigMap').length, server.list('Secret').length].sort());
+  });
+
+  it('stop() returns while the reflector waits for room', async () => {
+    const sink = new RecordingSink();
+    sink.waitForRoom = () => new Promise<void>(() => undefined);
+    const r = start(CONFIGMAP, sink);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const t = Date.now();
+    await r.stop();
+    expect(Date.now() - t).toBeLessThan(1000);
   });
 
   it('watches from the list: ADDED, MODIFIED and DELETED, and keeps its count', async () => {

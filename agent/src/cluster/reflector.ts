@@ -27,6 +27,8 @@ export interface ReflectorOptions {
    * after a start or a resync; the collector cannot take them faster anyway.
    */
   pageGate: LimitFunction;
+  /** A list page that takes longer is abandoned (and relisted with backoff): a stuck request must not hold the gate. */
+  pageTimeoutMs: number;
   inactivityMs: number;
   watchTimeoutSeconds: number;
 }
@@ -99,10 +101,10 @@ export class Reflector {
     this.sink.snapshotBegin(snapshotId, this.key);
     do {
       const meta = await this.opts.pageGate(async () => {
-        await this.sink.waitForRoom();
-        if (this.stopped.signal.aborted) throw new RelistNeeded();
+        await this.untilStopped(this.sink.waitForRoom());
         if (this.relist) throw new RelistNeeded();
-        const page = (await this.client.getJson(this.path, { limit: this.opts.pageSize, continue: cont }, accept)) as {
+        const signal = AbortSignal.any([this.stopped.signal, AbortSignal.timeout(this.opts.pageTimeoutMs)]);
+        const page = (await this.client.getJson(this.path, { limit: this.opts.pageSize, continue: cont }, accept, signal)) as {
           items?: KubeObject[];
           metadata?: { continue?: string; resourceVersion?: string };
         };
@@ -119,6 +121,17 @@ export class Reflector {
     this.count = count;
     this.log.debug({ kind: this.key, count, resourceVersion: rv }, 'listed');
     return rv;
+  }
+
+  /** `p`, unless the reflector stops first: then RelistNeeded (the loop ends on stop). */
+  private untilStopped<T>(p: Promise<T>): Promise<T> {
+    const stopped = this.stopped.signal;
+    if (stopped.aborted) return Promise.reject(new RelistNeeded());
+    return new Promise<T>((resolve, reject) => {
+      const onStop = () => reject(new RelistNeeded());
+      stopped.addEventListener('abort', onStop, { once: true });
+      p.then(resolve, reject).finally(() => stopped.removeEventListener('abort', onStop));
+    });
   }
 
   private async watchFrom(startRv: string): Promise<void> {

@@ -1,6 +1,7 @@
 // The agent in node mode: reads the host's hardening facts at an interval and streams a
 // NodeFacts message at start and whenever their content hash changes.
 import type { NodeFactsDoc } from '@stance/shared/node/index';
+import { ConfigError } from '@stance/shared/config/index';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { AgentConfig } from '../config.js';
 import { CollectorConnection, connectionOptions } from '../transport/connection.js';
@@ -53,7 +54,16 @@ export class NodeAgent {
       import('../cluster/kube-client.js'),
       import('../cluster/kube-config.js'),
     ]);
-    return clusterUid(new KubeClient(loadKubeConfig(this.config.kubeconfig)), this.log, this.abort.signal);
+    const kc = loadKubeConfig(this.config.kubeconfig);
+    // client-node's OIDC login uses fetch, which needs WebAssembly; the node agent's
+    // --lite-mode turns that off (runtime-flags.ts). Say so instead of crashing in undici.
+    if (!('WebAssembly' in globalThis) && kc.getCurrentUser()?.authProvider?.name === 'oidc') {
+      throw new ConfigError(
+        '--kubeconfig / KUBECONFIG',
+        'its user logs in through OIDC, which needs WebAssembly, and node mode runs without it (--lite-mode): give --cluster-id, or set STANCE_AGENT_NODE_FLAGS without --lite-mode',
+      );
+    }
+    return clusterUid(new KubeClient(kc), this.log, this.abort.signal);
   }
 
   async stop(): Promise<void> {

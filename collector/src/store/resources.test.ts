@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -249,24 +249,35 @@ describe('openDatabase migrations', () => {
     const file = freshFile();
     mkdirSync(dirname(file), { recursive: true });
     const old = new Database(file);
+    old.pragma('journal_mode = WAL');
     for (const m of MIGRATIONS.filter((m) => m.version <= 3)) old.exec(m.sql);
     old.pragma('user_version = 3');
-    addCluster(old, 'c1');
-    old.prepare(
-      `INSERT INTO resources (cluster_id, uid, api_version, kind, namespace, name, resource_version, content_hash, object, first_seen, last_seen)
-       VALUES ('c1', 'u1', 'v1', 'Pod', 'app', 'web', '7', 'h', '{"kind":"Pod"}', 1, 2)`,
-    ).run();
+    for (const c of ['c1', 'c2']) addCluster(old, c);
+    const insert = old.prepare(
+      `INSERT INTO resources (cluster_id, uid, api_version, kind, namespace, name, resource_version, content_hash, object, first_seen, last_seen, snapshot_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const kinds = [['v1', 'Pod'], ['apps/v1', 'Deployment'], ['v1', 'ConfigMap']] as const;
+    old.transaction(() => {
+      for (let i = 0; i < 3000; i++) {
+        const [apiVersion, kind] = kinds[i % 3]!;
+        insert.run(`c${(i % 2) + 1}`, `u${i}`, apiVersion, kind, `ns${i % 7}`, `n${i}`, String(i), `h${i}`, JSON.stringify({ kind, pad: 'x'.repeat(i % 3000) }), i, i + 1, i % 5 ? `s${i % 4}` : null);
+      }
+    })();
+    const rowsOf = (db: Database.Database) => db.prepare('SELECT * FROM resources ORDER BY cluster_id, uid').all();
+    const before = rowsOf(old);
     old.close();
 
-    const applied: number[] = [];
-    const db = openDatabase(file, { onMigration: (m) => applied.push(m.version) });
+    const applied: [number, number][] = [];
+    const db = openDatabase(file, { onMigration: (m, from) => applied.push([from, m.version]) });
     try {
-      expect(applied).toEqual(MIGRATIONS.filter((m) => m.version > 3).map((m) => m.version));
+      expect(applied).toEqual(MIGRATIONS.filter((m) => m.version > 3).map((m) => [m.version - 1, m.version]));
       expect(schemaVersion(db)).toBe(MIGRATIONS.at(-1)!.version);
       expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'resources'").pluck().get()).not.toMatch(/WITHOUT ROWID/);
-      const store = new ResourceStore(db);
-      expect(store.getByUid('c1', 'u1')).toMatchObject({ name: 'web', namespace: 'app', resourceVersion: '7' });
-      expect(store.countsByKind('c1')).toEqual({ 'v1/Pod': 1 });
+      expect(rowsOf(db)).toEqual(before);
+      expect(new ResourceStore(db).countsByKind('c1')).toEqual({ 'v1/Pod': 500, 'apps/v1/Deployment': 500, 'v1/ConfigMap': 500 });
+      // The copy went through the WAL; it is truncated afterwards, not left at the table's size.
+      expect(statSync(`${file}-wal`).size).toBe(0);
     } finally {
       db.close();
     }

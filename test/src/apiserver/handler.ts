@@ -36,8 +36,8 @@ export interface HandlerContext {
   watches: Set<WatchSession>;
   bookmarkIntervalMs: number;
   serverAddress(): string;
-  /** Consumes one injected failure for list/watch requests; the status to answer, if any. */
-  takeFailure(): number | undefined;
+  /** Consumes one injected failure for list/watch requests: the status to answer, or 'stall' to never answer. */
+  takeFailure(): number | 'stall' | undefined;
 }
 
 function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
@@ -141,6 +141,9 @@ async function serveResource(
   const isWatch = r.legacyWatch || q.get('watch') === 'true' || q.get('watch') === '1';
   if (method === 'GET' && (name === undefined || isWatch)) {
     const failure = ctx.takeFailure();
+    // A server (or a half-open connection) that never answers: the socket stays open until
+    // the client gives up or the server stops.
+    if (failure === 'stall') return;
     if (failure !== undefined) throw new ApiError(failure, failure === 410 ? 'Expired' : 'InternalError', `injected failure (HTTP ${failure})`);
     const shape = negotiate(req.headers.accept);
     const include = parseIncludeObject(q.get('includeObject'));

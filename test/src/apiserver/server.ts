@@ -50,7 +50,7 @@ export class TestApiServer {
   private readonly kubeSystemUid: string;
   private server: Server | undefined;
   private port = 0;
-  private failures: { left: number; status: number } = { left: 0, status: 500 };
+  private failures: { left: number; status: number | 'stall' } = { left: 0, status: 500 };
 
   constructor(opts: TestApiServerOptions = {}) {
     this.opts = {
@@ -224,8 +224,8 @@ export class TestApiServer {
     for (const w of [...this.watches]) w.expire();
   }
 
-  /** The next n list/watch requests answer `status` (default 500). */
-  failRequests(n: number, status = 500): void {
+  /** The next n list/watch requests answer `status` (default 500), or never answer ('stall'). */
+  failRequests(n: number, status: number | 'stall' = 500): void {
     this.failures = { left: n, status };
   }
 

@@ -15,7 +15,7 @@ export interface CliRunOptions {
   built?: boolean;
   stdin?: string;
   env?: Record<string, string>;
-  /** Variables of the test environment that must not reach the command. */
+  /** Variables of the test environment that must not reach the command (`env` may set them again). */
   unset?: readonly string[];
 }
 
@@ -26,8 +26,9 @@ export function runCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun
       ? [BUILT_CLI, args]
       : [process.execPath, ['--import', 'tsx', 'cli/src/main.ts', ...args]];
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of ['STANCE_LOG_LEVEL', ...(opts.unset ?? [])]) delete env[name];
+    Object.assign(env, opts.env);
     const child = spawn(cmd, argv, { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
