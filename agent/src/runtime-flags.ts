@@ -7,9 +7,10 @@ import { getHeapStatistics } from 'node:v8';
 //
 // Measured on the 100k-object sync and an idle node (BENCHMARKS.md, 2026-11-22):
 // - cluster: with a 1 MiB semi-space and an old-space ceiling, the sync peaks at ~110 MiB
-//   RSS on Node 20, ~123 on Node 22 (172 MiB with the semi-space alone, ~200 with neither). The ceiling is there
-//   to make V8 collect before it grows, not to fit: 96 and 160 give the same peak. 128
-//   leaves room for list pages of large objects (two 500-object pages in flight).
+//   RSS on Node 20, ~123 on Node 22 (172 MiB with the semi-space alone, ~200 with
+//   neither). The ceiling makes V8 collect before it grows rather than bounding the need:
+//   96 and 160 give the same peak, and 128 leaves room for list pages of large objects
+//   (two 500-object pages in flight).
 // - node: `--lite-mode` (no optimising compiler, lazy feedback) saves ~15 MiB of code and
 //   feedback memory; a collection is mostly file reads, and costs the same CPU with it.
 //   55 MiB RSS on Node 20, 63 on Node 22, of which 15-17 MiB is the agent's own memory and
