@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{shared,proto,agent,collector,cli,test}/src/**/*.test.ts'],
+          include: ['{shared,proto,agent,collector,cli,devcluster,test}/src/**/*.test.ts'],
           testTimeout: 30_000,
         },
       },

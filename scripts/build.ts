@@ -56,7 +56,7 @@ const result = await build({
 // the bundle every module is a chunk directly in dist/, so each folder goes beside them.
 const DATA_DIRS = {
   'collector/src/http/dashboard/assets': 'assets',
-  'test/src/fixtures/demo-cluster': 'fixtures/demo-cluster',
+  'devcluster/src/demo-cluster': 'demo-cluster',
 };
 for (const [from, to] of Object.entries(DATA_DIRS)) cpSync(`${root}${from}`, `${outdir}/${to}`, { recursive: true });
 

@@ -38,7 +38,7 @@ export async function runDemo(flags: DemoFlags) {
   let hostRoot: string | undefined;
   let kubeconfig = realKubeconfig;
   if (!kubeconfig) {
-    const { TestApiServer, DEMO_CLUSTER_DIR } = await import('@stance/test');
+    const { TestApiServer, DEMO_CLUSTER_DIR } = await import('@stance/dev-cluster');
     const server = new TestApiServer({ port: apiPort, clusterUid: DEMO_CLUSTER_UID });
     const loaded = await server.loadDir(DEMO_CLUSTER_DIR);
     await server.start();
@@ -48,7 +48,7 @@ export async function runDemo(flags: DemoFlags) {
     apiServer = server;
     // A fake control-plane host with real file modes and a misconfigured kubelet, so the
     // node checks have something to say.
-    const { HOST_SCENARIOS } = await import('@stance/test/hostroot/index');
+    const { HOST_SCENARIOS } = await import('@stance/dev-cluster/hostroot/index');
     hostRoot = (await HOST_SCENARIOS['cp-bad']()).root;
     log.info({ url: server.url, objects: loaded, kubeconfig }, 'demo Kubernetes API serving a sample cluster');
   }

@@ -5,7 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEMO_CLUSTER_DIR, TestApiServer } from '@stance/test';
+import { DEMO_CLUSTER_DIR, TestApiServer } from '@stance/dev-cluster';
 
 const KUBECTL = '/usr/bin/kubectl';
 const REPO = resolve(import.meta.dirname, '../..');

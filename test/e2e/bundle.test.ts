@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS } from '@stance/agent/runtime-flags';
-import { TestApiServer } from '../src/apiserver/index.js';
-import { HOST_SCENARIOS } from '../src/hostroot/scenarios.js';
-import { DEMO_CLUSTER_DIR } from '../src/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
+import { HOST_SCENARIOS } from '@stance/dev-cluster/hostroot/scenarios';
+import { DEMO_CLUSTER_DIR } from '@stance/dev-cluster';
 import { allResources, getJson, REPO_ROOT, runCli, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const built = { built: true } as const;

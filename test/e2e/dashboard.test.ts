@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApiServer } from '../src/apiserver/index.js';
-import { DEMO_CLUSTER_DIR } from '../src/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
+import { DEMO_CLUSTER_DIR } from '@stance/dev-cluster';
 import { getJson, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';

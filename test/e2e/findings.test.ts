@@ -5,8 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestApiServer } from '../src/apiserver/index.js';
-import { DEMO_CLUSTER_DIR } from '../src/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
+import { DEMO_CLUSTER_DIR } from '@stance/dev-cluster';
 import { getJson, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 interface Finding {

@@ -6,8 +6,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOST_SCENARIOS } from '../src/hostroot/scenarios.js';
-import { CANARY } from '../src/hostroot/secrets.js';
+import { HOST_SCENARIOS } from '@stance/dev-cluster/hostroot/scenarios';
+import { CANARY } from '@stance/dev-cluster/hostroot/secrets';
 import { allResources, getJson, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const CLUSTER_ID = 'node-e2e-cluster';

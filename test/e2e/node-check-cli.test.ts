@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/harness/cli-run.js';
-import { HOST_SCENARIOS, type HostRootBuilder } from '@stance/test/hostroot/index';
+import { HOST_SCENARIOS, type HostRootBuilder } from '@stance/dev-cluster/hostroot/index';
 
 
 const stance = (args: string[], opts: { pnpm?: boolean } = {}) => runCli(args, { ...opts, unset: ['NODE_NAME', 'STANCE_HOST_ROOT'] });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { WATCHED_KINDS } from '@stance/shared/model/index';
-import { TestApiServer } from '../src/apiserver/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
 import { allResources, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];

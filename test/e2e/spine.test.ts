@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentMode, AgentServiceClient, DeltaType, type ConnectRequest, type ConnectResponse } from '@stance/proto';
 import { WATCHED_KINDS } from '@stance/shared/model/index';
-import { TestApiServer } from '../src/apiserver/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
 import { allResources, makePki, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess, type TestPki } from '../src/harness/index.js';
 
 const TOKEN = 'e2e-token-' + randomUUID();

@@ -1,7 +1,7 @@
 // KubeClient's own edges against the test API server: error mapping and aborting watches.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
-import { TestApiServer, kubeconfigFor } from '../../../test/src/apiserver/index.js';
+import { TestApiServer, kubeconfigFor } from '../../../devcluster/src/index.js';
 import { ACCEPT_JSON, KubeApiError, KubeClient, toApiError, type WatchEvent } from './kube-client.js';
 
 describe('KubeClient', () => {

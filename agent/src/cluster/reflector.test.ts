@@ -8,7 +8,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import pLimit from 'p-limit';
 import { createLogger } from '@stance/shared/log/index';
 import type { KindInfo, KubeObject } from '@stance/shared/model/index';
-import { TestApiServer } from '../../../test/src/apiserver/index.js';
+import { TestApiServer } from '../../../devcluster/src/index.js';
 import { KubeClient } from './kube-client.js';
 import { Reflector, type ObjectEventType, type ReflectorOptions, type ReflectorSink } from './reflector.js';
 

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       const port = parsePort('--port', pick(flags.port, process.env.STANCE_DEV_CLUSTER_PORT) ?? '0');
       const generate = flags.generate === undefined ? undefined : parseIntSetting('--generate', flags.generate, 0, 10_000_000);
       const bookmarkIntervalMs = parseDurationMs('--bookmark-interval', flags.bookmarkInterval ?? '1s');
-      const { runDevCluster } = await import('@stance/test/apiserver/run');
+      const { runDevCluster } = await import('@stance/dev-cluster/apiserver/run');
       await runDevCluster({
         host: flags.host ?? '127.0.0.1',
         port,

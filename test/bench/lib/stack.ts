@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TestApiServer } from '../../src/apiserver/index.js';
+import { TestApiServer } from '@stance/dev-cluster';
 import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';

@@ -3,7 +3,7 @@
 // change with everything loaded (incremental engine with partial results, as the
 // collector runs it). No agent or collector involved: this is the engine's own cost.
 import { runEngineBench, type LatencyFigures } from '@stance/shared/engine/testing/engine-bench';
-import { generateObjects } from '../../src/apiserver/generate.js';
+import { generateObjects } from '@stance/dev-cluster/apiserver/generate';
 import type { BenchSection } from '../lib/context.js';
 import type { Row } from '../lib/report.js';
 import { ms, num, s } from '../lib/report.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { BenchSection } from '../lib/context.js';
 import { readMemory, resolveNodePid } from '../lib/memory.js';
 import { ms } from '../lib/report.js';
-import { HOST_SCENARIOS } from '../../src/hostroot/scenarios.js';
+import { HOST_SCENARIOS } from '@stance/dev-cluster/hostroot/scenarios';
 import { runStance, startCollector, waitFor } from '../../src/harness/index.js';
 
 const WINDOW_MS = 20_000;

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import { percentileOf } from '@stance/shared/engine/testing/engine-bench';
 import type { KubeObject } from '@stance/shared/model/index';
-import { generateObjects } from '../../../../test/src/apiserver/generate.js';
+import { generateObjects } from '../../../../devcluster/src/apiserver/generate.js';
 import { AgentStore } from '../../store/agents.js';
 import { openDatabase } from '../../store/database.js';
 import { ResourceStore, resourceInputOf } from '../../store/resources.js';

@@ -3,7 +3,7 @@
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx shared/src/engine/testing/profile.ts 100000
 // then summarise the .cpuprofile with `pnpm exec tsx shared/src/engine/testing/cpuprofile-summary.ts FILE`.
 // The generator is the test API server's (the same clusters the benchmarks sync).
-import { generateObjects } from '../../../../test/src/apiserver/generate.js';
+import { generateObjects } from '../../../../devcluster/src/apiserver/generate.js';
 import { runEngineBench } from './engine-bench.js';
 
 const args = process.argv.slice(2);

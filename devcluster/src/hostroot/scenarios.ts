@@ -1,4 +1,4 @@
-// The fake hosts by name, for tests and the demo: `tsx test/src/hostroot/make.ts NAME`.
+// The fake hosts by name, for tests and the demo: `tsx devcluster/src/hostroot/make.ts NAME`.
 import type { HostRootBuilder } from './builder.js';
 import { kubeadmControlPlane } from './kubeadm.js';
 import { k3sServer } from './k3s.js';

@@ -1,4 +1,4 @@
-// Builds a fake host root and prints its path: `tsx test/src/hostroot/make.ts cp-bad`,
+// Builds a fake host root and prints its path: `tsx devcluster/src/hostroot/make.ts cp-bad`,
 // then `stance node-check --host-root <path>`. The caller removes the directory.
 import { HOST_SCENARIOS, isHostScenario } from './scenarios.js';
 
