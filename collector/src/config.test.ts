@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@stance/shared/config/index';
-import { isLoopback, loadCollectorConfig, type CollectorFlags } from './config.js';
+import { loadCollectorConfig, type CollectorFlags } from './config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-collector-config-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -142,17 +142,4 @@ describe('loadCollectorConfig', () => {
       expect(err.message).toMatch(detail);
     });
   });
-});
-
-describe('isLoopback', () => {
-  it.each([
-    ['127.0.0.1', true],
-    ['127.1.2.3', true],
-    ['localhost', true],
-    ['::1', true],
-    ['0.0.0.0', false],
-    ['::', false],
-    ['10.0.0.1', false],
-    ['collector.example.com', false],
-  ])('%s → %s', (host, expected) => expect(isLoopback(host)).toBe(expected));
 });

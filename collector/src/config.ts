@@ -2,6 +2,7 @@
 // Everything is validated before anything starts.
 import { join } from 'node:path';
 import { ConfigError, parseDurationMs, parseIntSetting, parsePort, pick } from '@stance/shared/config/index';
+import { isLoopbackHost } from '@stance/shared/net/loopback';
 import { parseTokenList, readTokensFile, type TokenGrant } from './ingest/auth.js';
 import type { TlsFiles } from './ingest/grpc-server.js';
 
@@ -39,10 +40,6 @@ export interface CollectorConfig {
   postureIntervalMs: number;
 }
 
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
   const dataDir = pick(flags.data, env.STANCE_DATA_DIR) ?? './data';
   const httpHost = pick(flags.httpHost, env.STANCE_HTTP_HOST) ?? '127.0.0.1';
@@ -62,7 +59,7 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   if (clientCa && !cert) throw new ConfigError('--tls-client-ca', 'mTLS needs --tls-cert and --tls-key too');
   const tls: TlsFiles | undefined = cert && key ? { cert, key, ...(clientCa ? { clientCa } : {}) } : undefined;
 
-  const loopback = isLoopback(grpcHost);
+  const loopback = isLoopbackHost(grpcHost);
   const insecure = flags.insecure ?? env.STANCE_INSECURE === 'true';
   if (!tls && !loopback && !insecure) {
     throw new ConfigError('gRPC listener', `${grpcHost} is not loopback: give --tls-cert/--tls-key (or --insecure to accept plain text)`);

@@ -60,8 +60,3 @@ export async function listeningSockets(fs: HostFs): Promise<ListeningSocket[] | 
     })
     .sort((a, b) => a.port - b.port || a.address.localeCompare(b.address) || a.proto.localeCompare(b.proto));
 }
-
-/** Loopback addresses: 127.0.0.0/8, ::1 and their v4-mapped forms. */
-export function isLoopback(address: string): boolean {
-  return address.startsWith('127.') || address === '::1' || address.startsWith('::ffff:127.');
-}

@@ -3,6 +3,7 @@
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '@stance/shared/config/index';
+import { isLoopbackHost } from '@stance/shared/net/loopback';
 
 export interface TransportSecurity {
   /** CA bundle that signed the collector's certificate (system roots when absent). */
@@ -11,10 +12,6 @@ export interface TransportSecurity {
   keyFile?: string;
   /** Plain text even though the collector is not on loopback. */
   insecure?: boolean;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 export function channelCredentials(host: string, sec: TransportSecurity): ChannelCredentials {

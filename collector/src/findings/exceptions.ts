@@ -2,6 +2,7 @@
 // findings (left out of the score) until the exception is deleted or expires.
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '@stance/shared/model/index';
+import { globMatch } from '@stance/shared/match/glob';
 import type { Db } from '../store/database.js';
 
 export interface ExceptionInput {
@@ -31,11 +32,7 @@ interface Row {
   expires_at: number | null;
 }
 
-/** "pod.*" matches by prefix, "*" matches everything, anything else exactly. */
-export function globMatch(pattern: string, value: string): boolean {
-  if (pattern === '*') return true;
-  return pattern.endsWith('*') ? value.startsWith(pattern.slice(0, -1)) : pattern === value;
-}
+export { globMatch } from '@stance/shared/match/glob';
 
 const toException = (r: Row): ExceptionRow => ({
   id: r.id,

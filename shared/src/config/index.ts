@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './values.js';
+export * from './duration.js';

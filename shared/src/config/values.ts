@@ -1,5 +1,6 @@
 // Parsers for configuration values from flags and STANCE_* variables. Each names the
 // setting it parses so the error says exactly which value is wrong.
+import { durationMs } from './duration.js';
 import { ConfigError } from './errors.js';
 
 /** The first defined value: flag, then environment, then default. */
@@ -19,12 +20,12 @@ export function parsePort(setting: string, raw: string | number): number {
   return parseIntSetting(setting, raw, 0, 65535);
 }
 
+/** A duration setting (`500ms`, `30s`, `5m`, `1h30m`; a bare number is seconds), 1 ms to 24 h. */
 export function parseDurationMs(setting: string, raw: string | number): number {
   if (typeof raw === 'number') return parseIntSetting(setting, raw, 1, 86_400_000);
-  const m = /^(\d+)(ms|s|m|h)?$/.exec(raw.trim());
-  if (!m) throw new ConfigError(setting, `"${raw}" is not a duration such as 500ms, 30s, 5m`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's']!;
-  return parseIntSetting(setting, Number(m[1]) * unit, 1, 86_400_000);
+  const ms = durationMs(raw, { bareUnit: 's' });
+  if (ms === undefined) throw new ConfigError(setting, `"${raw}" is not a duration such as 500ms, 30s, 5m`);
+  return parseIntSetting(setting, Math.round(ms), 1, 86_400_000);
 }
 
 export function parseEnum<T extends string>(setting: string, raw: string, allowed: readonly T[]): T {

@@ -1,6 +1,7 @@
 // Which controls a scan runs: --control (ids, `*` globs such as `pod.*`), --framework
 // (controls that reference it) and configuration (controls that need it stay off).
 import { ConfigError } from '../config/errors.js';
+import { globMatch } from '../match/glob.js';
 import type { Control, EngineConfig, FrameworkId } from '../engine/types.js';
 
 export const FRAMEWORK_IDS: readonly FrameworkId[] = [
@@ -15,17 +16,9 @@ export const FRAMEWORK_IDS: readonly FrameworkId[] = [
 ];
 
 export interface Selection {
-  /** Control ids or globs (`*` matches any run of characters). */
+  /** Control ids or globs (shared/src/match/glob.ts: `*` matches any run of characters). */
   controls?: readonly string[];
   frameworks?: readonly string[];
-}
-
-function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${body}$`);
 }
 
 /** Controls that need configuration only run when it is there. */
@@ -37,11 +30,11 @@ function configured(control: Control, config: EngineConfig): boolean {
 export function selectControls(catalog: readonly Control[], selection: Selection, config: EngineConfig): Control[] {
   let selected = catalog.filter((c) => configured(c, config));
   if (selection.controls?.length) {
-    const patterns = selection.controls.map((p) => ({ p, re: globToRegExp(p) }));
-    for (const { p, re } of patterns) {
-      if (!catalog.some((c) => re.test(c.id))) throw new ConfigError('--control', `no control matches "${p}"`);
+    const patterns = selection.controls;
+    for (const p of patterns) {
+      if (!catalog.some((c) => globMatch(p, c.id))) throw new ConfigError('--control', `no control matches "${p}"`);
     }
-    selected = selected.filter((c) => patterns.some(({ re }) => re.test(c.id)));
+    selected = selected.filter((c) => patterns.some((p) => globMatch(p, c.id)));
   }
   if (selection.frameworks?.length) {
     for (const f of selection.frameworks) {

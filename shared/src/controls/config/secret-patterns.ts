@@ -1,5 +1,6 @@
 // Heuristics for credentials written as plain text (env values, ConfigMap data). They say
 // why something looks secret and never return the value, so findings cannot leak it.
+import { parseRedaction } from '../../redact/marker.js';
 
 /** Name fragments (separators removed, lower case) that mark a credential. */
 const SECRET_NAME_PARTS = [
@@ -72,6 +73,9 @@ function trivialValue(value: string): boolean {
 
 /** Why a value looks like a credential by its content alone, if it does. */
 export function secretValueReason(value: string): string | undefined {
+  // A value the collector redacted stands for the credential it replaced.
+  const redacted = parseRedaction(value);
+  if (redacted) return redacted.reason;
   return VALUE_PATTERNS.find((p) => p.re.test(value))?.reason;
 }
 

@@ -1,6 +1,7 @@
 // CIS 1.3.x (kube-controller-manager), 1.4.x (kube-scheduler) and 2.x (etcd). Unset
 // flags take the components' defaults: profiling true, bind-address 0.0.0.0,
 // use-service-account-credentials false, etcd client/peer cert auth false.
+import { isLoopbackHost } from '../../net/loopback.js';
 import type { Control } from '../../engine/types.js';
 import { lastFlag, parseFeatureGates } from '../../node/index.js';
 import { fail, flagRule, nodeControl, onComponent, PASS } from './helpers.js';
@@ -12,7 +13,6 @@ const EDIT_CM = 'Edit the controller manager pod specification file /etc/kuberne
 const EDIT_SCHED = 'Edit the scheduler pod specification file /etc/kubernetes/manifests/kube-scheduler.yaml (k3s: --kube-scheduler-arg) and';
 const EDIT_ETCD = 'Edit the etcd pod specification file /etc/kubernetes/manifests/etcd.yaml (k3s: --etcd-arg) and';
 
-const isLoopbackHost = (v: string) => v === '127.0.0.1' || v === '::1' || v === 'localhost';
 
 const profiling = (id: string, component: typeof CM | typeof SCHED, edit: string): Control =>
   nodeControl({

@@ -1,10 +1,10 @@
 // Node hardening beyond the CIS benchmark (ids node.*): kernel, LSM, exposed ports and
 // the container runtime socket.
+import { isLoopbackHost } from '../../net/loopback.js';
 import type { Control } from '../../engine/types.js';
 import { formatMode } from '../../node/index.js';
 import { fail, fileEvidence, nodeControl, PASS } from './helpers.js';
 
-const isLoopback = (a: string) => a.startsWith('127.') || a === '::1' || a.startsWith('::ffff:127.');
 
 export const hardeningControls: Control[] = [
   nodeControl({
@@ -57,7 +57,7 @@ export const hardeningControls: Control[] = [
     remediation: 'Set --client-cert-auth=true (with --trusted-ca-file) on etcd, or bind --listen-client-urls to 127.0.0.1 only.',
     check: (doc) => {
       if (doc.listening === null) return { noData: 'the host\'s listening sockets (/proc/1/net/tcp) are not readable' };
-      const exposed = doc.listening.filter((s) => s.port === 2379 && !isLoopback(s.address));
+      const exposed = doc.listening.filter((s) => s.port === 2379 && !isLoopbackHost(s.address));
       if (exposed.length === 0) return PASS;
       const etcd = doc.components.etcd;
       if (!etcd) return { noData: `port 2379 listens on ${exposed.map((s) => s.address).join(', ')} but the etcd process is not visible to check its client-cert-auth` };

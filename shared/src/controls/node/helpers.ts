@@ -167,19 +167,7 @@ export function ownerRule(role: FileRole, owner: string, opts: FileRuleOptions) 
 }
 
 /** Go duration text (`0`, `5m`, `4h0m0s`, `300s`) → milliseconds; undefined if not one. */
-export function durationMs(text: string): number | undefined {
-  const t = text.trim();
-  if (/^[+-]?0+$/.test(t)) return 0;
-  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g;
-  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let consumed = 0;
-  for (const m of t.matchAll(re)) {
-    total += Number(m[1]) * unit[m[2]!]!;
-    consumed += m[0].length;
-  }
-  return consumed === t.length && consumed > 0 ? total : undefined;
-}
+export { durationMs } from '../../config/duration.js';
 
 export const isControlPlane: Applies = (doc) => doc.roles.controlPlane;
 export const hasKubelet: Applies = (doc) => doc.kubelet !== null;

@@ -2,6 +2,7 @@
 // (defaults, config file, drop-ins and flags merged by the agent).
 import type { CheckResult, Control, Severity } from '../../engine/types.js';
 import type { KubeletSettings, NodeFactsDoc } from '../../node/index.js';
+import { isLoopbackAddress } from '../../net/loopback.js';
 import { durationMs, fail, nodeControl, PASS } from './helpers.js';
 
 const CATEGORY = 'kubelet';
@@ -117,8 +118,7 @@ export const kubeletControls: Control[] = [
     check: (doc) => {
       if (!doc.components['kube-proxy'] || !doc.kubeProxy) return null;
       const addr = doc.kubeProxy.metricsBindAddress ?? '127.0.0.1:10249';
-      const host = addr.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
-      return host === '127.0.0.1' || host === '::1' || host === 'localhost'
+      return isLoopbackAddress(addr)
         ? PASS
         : fail(`kube-proxy metrics bound to ${addr}`, 'facts.kubeProxy.metricsBindAddress');
     },
