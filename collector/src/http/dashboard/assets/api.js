@@ -10,12 +10,27 @@ export class ApiError extends Error {
   }
 }
 
+// The API token, when the collector wants one: kept for this tab only (sessionStorage), so
+// closing the tab forgets it.
+const TOKEN_KEY = 'stance.apiToken';
+
+/** Headers that authenticate a request (empty when no token was given). */
+export function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { authorization: `Bearer ${token}` } : {};
+}
+
+export function setToken(token) {
+  if (token) sessionStorage.setItem(TOKEN_KEY, token);
+  else sessionStorage.removeItem(TOKEN_KEY);
+}
+
 async function request(method, path, body) {
   let res;
   try {
     res = await fetch(path, {
       method,
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers: { ...authHeaders(), ...(body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: 'no-store',
     });
