@@ -162,4 +162,25 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX resources_counts ON resources (cluster_id, api_version, kind);
     `,
   },
+  {
+    version: 5,
+    description: 'trust: cluster ids bound to the credential that first registered them, audited exceptions, installation secrets',
+    sql: `
+      CREATE TABLE cluster_bindings (
+        cluster_id  TEXT PRIMARY KEY,              -- the cluster id an agent registered (kube-system uid)
+        grant_name  TEXT NOT NULL,                 -- the token or certificate grant it is bound to
+        wildcard    INTEGER NOT NULL,              -- 1: the grant is a "*" grant serving many clusters
+        bound_at    INTEGER NOT NULL
+      );
+      CREATE INDEX cluster_bindings_by_grant ON cluster_bindings (grant_name);
+      CREATE TABLE meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      );
+      ALTER TABLE exceptions ADD COLUMN created_by TEXT;
+      ALTER TABLE exceptions ADD COLUMN deleted_at INTEGER;
+      ALTER TABLE exceptions ADD COLUMN deleted_by TEXT;
+      ALTER TABLE exceptions ADD COLUMN delete_reason TEXT;
+    `,
+  },
 ];
