@@ -41,6 +41,7 @@ pnpm install --frozen-lockfile --reporter=append-only >&2
 case "$what" in
   start) exec pnpm --silent start "$@" ;;
   test)
+    bash scripts/install-kube-tools.sh >/dev/null  # helm + kubectl for the chart's tests
     pnpm --silent typecheck
     pnpm --silent proto:check
     exec pnpm --silent test "$@"
