@@ -1,9 +1,11 @@
 // Composes the collector: store → ingest pipeline → gRPC endpoint, and the HTTP API.
 // It holds no logic of its own beyond start-up order and graceful shutdown.
-import { serve, type ServerType } from '@hono/node-server';
+import type { ServerType } from '@hono/node-server';
 import { createLogger, type Logger } from '@stance/shared/log/index';
 import type { CollectorConfig } from './config.js';
 import { createHttpApp } from './http/app.js';
+import { ApiTokenStore } from './http/auth/api-tokens.js';
+import { listenHttp } from './http/server.js';
 import { AgentAuthenticator } from './ingest/auth.js';
 import { AgentGrpcServer } from './ingest/grpc-server.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -17,6 +19,11 @@ import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import type { Control } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
 import { ResourceStore } from './store/resources.js';
+import { StorageHealth } from './store/storage-health.js';
+import { ClusterBindings } from './store/cluster-bindings.js';
+import { redactionHasher } from './store/installation-key.js';
+import { Admission } from './ingest/admission.js';
+import { redactCredentials } from '@stance/shared/redact/index';
 
 export class Collector {
   readonly log: Logger;
@@ -24,6 +31,8 @@ export class Collector {
   readonly resources: ResourceStore;
   readonly agents: AgentStore;
   readonly pipeline: IngestPipeline;
+  readonly storage: StorageHealth;
+  readonly bindings: ClusterBindings;
   private readonly grpc: AgentGrpcServer;
   findings!: FindingsService;
   private posture: PostureRecorder | undefined;
@@ -35,14 +44,19 @@ export class Collector {
   constructor(readonly config: CollectorConfig) {
     this.log = createLogger('collector');
     this.db = openDatabase(config.dbFile, {
+      onWarning: (message) => this.log.warn({ file: config.dbFile }, message),
       // A new file runs every migration on empty tables: only upgrades are worth a line.
       onMigration: (m, from) => {
         if (from > 0) this.log.info({ file: config.dbFile, from, to: m.version, description: m.description }, 'migrating the database schema');
       },
     });
+    this.storage = new StorageHealth(this.db, createLogger('storage'));
     this.resources = new ResourceStore(this.db);
     this.agents = new AgentStore(this.db);
-    this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest') });
+    this.storage.guard('start-up', () => this.agents.markAllDisconnected());
+    this.bindings = new ClusterBindings(this.db);
+    const hash = redactionHasher(this.db);
+    this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest'), storage: this.storage });
     const auth = new AgentAuthenticator(config.tokens, config.allowAnonymous);
     this.grpc = new AgentGrpcServer(
       {
@@ -54,7 +68,15 @@ export class Collector {
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         highWatermark: 20_000,
       },
-      { pipeline: this.pipeline, agents: this.agents, auth, log: createLogger('grpc') },
+      {
+        pipeline: this.pipeline,
+        agents: this.agents,
+        auth,
+        admission: new Admission(this.db, this.agents, this.bindings, auth),
+        storage: this.storage,
+        redact: (object) => redactCredentials(object, hash),
+        log: createLogger('grpc'),
+      },
     );
     if (config.allowAnonymous) this.log.warn('no agent tokens configured: accepting anonymous agents on loopback only');
   }
@@ -64,26 +86,37 @@ export class Collector {
   }
 
   async start(): Promise<void> {
+    const http = this.config.http;
     await this.startFindings();
     await this.grpc.start();
     const app = createHttpApp({
       agents: this.agents,
       resources: this.resources,
+      bindings: this.bindings,
       findings: this.findings,
       metrics: createMetrics({ pipeline: this.pipeline, agents: this.agents, findings: this.findings }),
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
-      ready: () => this.ready,
+      notReady: () => this.notReady(),
+      auth: {
+        tokens: new ApiTokenStore(http.apiTokens),
+        // The open API (no tokens) defends against DNS rebinding and cross-site writes.
+        loopbackOnly: http.apiTokens.length === 0 && !http.insecure,
+        metricsPublic: http.metricsPublic,
+      },
       log: createLogger('http'),
     });
-    this.httpPort = await new Promise<number>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, hostname: this.config.http.host, port: this.config.http.port }, (info) => resolve(info.port));
-      server.once('error', reject);
-      this.http = server;
-    });
+    const listener = await listenHttp(app.fetch, http);
+    this.http = listener.server;
+    this.httpPort = listener.port;
     this.ready = true;
+    if (http.apiTokens.length === 0 && http.insecure) {
+      this.log.warn({ host: http.host }, '--insecure-http: the HTTP API is open to anyone who reaches this address (no API tokens)');
+    }
     this.log.info(
       {
-        http: `http://${hostForUrl(this.config.http.host)}:${this.httpPort}`,
+        http: listener.url,
+        https: Boolean(http.tls),
+        apiAuth: http.apiTokens.length > 0 ? `${http.apiTokens.length} API tokens` : 'open (no API tokens)',
         grpc: `${hostForUrl(this.config.grpc.host)}:${this.grpcPort}`,
         tls: Boolean(this.config.grpc.tls),
         mtls: Boolean(this.config.grpc.tls?.clientCa),
@@ -113,6 +146,8 @@ export class Collector {
     );
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
     void this.findings.reconcile();
+    // Evaluations that failed while storage was failing are redone from the stored state.
+    this.storage.onRecovered(() => void this.findings.reconcile());
     this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
     this.posture.start();
     let lastExpiryCheck = Date.now();
@@ -127,11 +162,18 @@ export class Collector {
     this.expiry.unref();
   }
 
+  private notReady(): string | undefined {
+    if (!this.ready) return 'starting or stopping';
+    const problem = this.storage.problem;
+    return problem ? `storage failing since ${new Date(problem.since).toISOString()}: ${problem.code}` : undefined;
+  }
+
   /** Graceful: stop taking streams, commit what is queued, close the database. */
   async stop(): Promise<void> {
     this.ready = false;
     await this.grpc.stop();
     await this.pipeline.idle();
+    this.storage.stop();
     this.findings.stop();
     this.posture?.stop();
     clearInterval(this.expiry);

@@ -30,7 +30,7 @@ describe('loadCollectorConfig', () => {
     expect(c).toEqual({
       dataDir: './data',
       dbFile: join('./data', 'stance.sqlite'),
-      http: { host: '127.0.0.1', port: 7070 },
+      http: { host: '127.0.0.1', port: 7070, apiTokens: [], metricsPublic: false, insecure: false },
       grpc: { host: '127.0.0.1', port: 7071 },
       tokens: [],
       allowAnonymous: true,
@@ -64,8 +64,8 @@ describe('loadCollectorConfig', () => {
     expect(c.customControls).toEqual(['/a.yaml', '/b']);
     expect(c.allowedRegistries).toEqual(['registry.example.com', 'ghcr.io/org']);
     expect(c.tokens).toEqual([
-      { cluster: 'prod', token: '0123456789abcdef' },
-      { cluster: '*', token: 'fedcba9876543210' },
+      { name: 'prod', cluster: 'prod', token: '0123456789abcdef', modes: ['cluster', 'node'] },
+      { name: '*', cluster: '*', token: 'fedcba9876543210', modes: ['cluster', 'node'] },
     ]);
     // Tokens configured: nobody gets in without one, even on loopback.
     expect(c.allowAnonymous).toBe(false);
@@ -84,14 +84,38 @@ describe('loadCollectorConfig', () => {
   });
 
   it('reads agent tokens from a YAML file and adds STANCE_AGENT_TOKENS to them', () => {
-    const tokens = file('tokens.yaml', 'tokens:\n  - cluster: prod\n    token: prod-token-1\n  - {cluster: "*", token: admin-token-1}\n');
-    const c = loadCollectorConfig({ tokensFile: tokens }, { STANCE_AGENT_TOKENS: 'dev=dev-token-1' });
+    const tokens = file('tokens.yaml', 'tokens:\n  - cluster: prod\n    token: prod-token-000001\n    modes: [cluster]\n  - {name: fleet, cluster: "*", token: admin-token-00001}\n');
+    const c = loadCollectorConfig({ tokensFile: tokens }, { STANCE_AGENT_TOKENS: 'dev=dev-token-0000001' });
     expect(c.tokens).toEqual([
-      { cluster: 'prod', token: 'prod-token-1' },
-      { cluster: '*', token: 'admin-token-1' },
-      { cluster: 'dev', token: 'dev-token-1' },
+      { name: 'prod', cluster: 'prod', token: 'prod-token-000001', modes: ['cluster'] },
+      { name: 'fleet', cluster: '*', token: 'admin-token-00001', modes: ['cluster', 'node'] },
+      { name: 'dev', cluster: 'dev', token: 'dev-token-0000001', modes: ['cluster', 'node'] },
     ]);
     expect(loadCollectorConfig({}, { STANCE_AGENT_TOKENS_FILE: tokens }).tokens).toHaveLength(2);
+    // The same grant name from the file and the variable would share one cluster binding.
+    expect(configError({ tokensFile: tokens }, { STANCE_AGENT_TOKENS: 'prod=other-token-000001' }).message).toMatch(/two grants are named "prod"/);
+  });
+
+  it('reads API tokens and HTTPS files, and serves the open API on loopback only', () => {
+    const api = file('api.yaml', 'tokens:\n  - {name: ci, token: read-token-0000001, role: read}\n  - {name: ops, token: admin-token-000001, role: admin}\n');
+    const c = loadCollectorConfig({ apiTokensFile: api, httpHost: '0.0.0.0', httpTlsCert: '/c.pem', httpTlsKey: '/k.pem', metricsPublic: true }, {});
+    expect(c.http).toEqual({
+      host: '0.0.0.0',
+      port: 7070,
+      tls: { cert: '/c.pem', key: '/k.pem' },
+      apiTokens: [
+        { name: 'ci', token: 'read-token-0000001', role: 'read' },
+        { name: 'ops', token: 'admin-token-000001', role: 'admin' },
+      ],
+      metricsPublic: true,
+      insecure: false,
+    });
+    expect(loadCollectorConfig({}, { STANCE_API_TOKENS_FILE: api, STANCE_HTTP_HOST: '::' }).http.apiTokens).toHaveLength(2);
+    const open = configError({ httpHost: '0.0.0.0' });
+    expect(open.setting).toBe('--http-host / STANCE_HTTP_HOST');
+    expect(open.message).toMatch(/--api-tokens-file.*--insecure-http/);
+    expect(loadCollectorConfig({ httpHost: '0.0.0.0', insecureHttp: true }, {}).http).toMatchObject({ apiTokens: [], insecure: true });
+    expect(loadCollectorConfig({}, { STANCE_HTTP_HOST: '::ffff:127.0.0.1' }).http.apiTokens).toEqual([]);
   });
 
   it('serves TLS and mTLS when given certificate files', () => {
@@ -122,6 +146,9 @@ describe('loadCollectorConfig', () => {
     ['non-loopback listener without agent credentials', { grpcHost: '0.0.0.0', tlsCert: '/c', tlsKey: '/k' }, {}, /agent authentication/],
     ['token list entry', {}, { STANCE_AGENT_TOKENS: 'prod' }, /STANCE_AGENT_TOKENS/],
     ['token list entry without token', {}, { STANCE_AGENT_TOKENS: 'prod=' }, /STANCE_AGENT_TOKENS/],
+    ['HTTPS certificate without key', { httpTlsCert: '/c.pem' }, {}, /--http-tls-cert/],
+    ['non-loopback HTTP without API tokens', { httpHost: '10.0.0.1' }, {}, /--http-host/],
+    ['API tokens file', { apiTokensFile: '/nope.yaml' }, {}, /--api-tokens-file/],
   ])('rejects an invalid %s, naming the setting', (_what, flags, env, setting) => {
     expect(configError(flags, env).message).toMatch(setting);
   });
@@ -133,7 +160,7 @@ describe('loadCollectorConfig', () => {
       ['no tokens list', () => file('empty.yaml', 'agents: []\n'), /expected "tokens/],
       ['an empty file', () => file('blank.yaml', ''), /expected "tokens/],
       ['an entry without cluster', () => file('nocluster.yaml', 'tokens: [{token: long-enough-token}]\n'), /tokens\[0\]/],
-      ['a short token', () => file('short.yaml', 'tokens:\n  - {cluster: a, token: long-enough}\n  - {cluster: b, token: short}\n'), /tokens\[1\]/],
+      ['a short token', () => file('short.yaml', 'tokens:\n  - {cluster: a, token: long-enough-token}\n  - {cluster: b, token: short}\n'), /tokens\[1\]/],
     ])('%s', (_what, make, detail) => {
       const path = make();
       const err = configError({ tokensFile: path });

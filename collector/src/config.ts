@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { ConfigError, parseDurationMs, parseIntSetting, parsePort, pick } from '@stance/shared/config/index';
 import { isLoopbackHost } from '@stance/shared/net/loopback';
-import { parseTokenList, readTokensFile, type TokenGrant } from './ingest/auth.js';
+import { validateGrants, parseTokenList, readTokensFile, type TokenGrant } from './ingest/grants.js';
+import { readApiTokensFile, type ApiToken } from './http/auth/api-tokens.js';
 import type { TlsFiles } from './ingest/grpc-server.js';
 
 export interface CollectorFlags {
@@ -22,12 +23,29 @@ export interface CollectorFlags {
   customControls?: string[];
   allowedRegistries?: string;
   postureInterval?: string;
+  apiTokensFile?: string;
+  httpTlsCert?: string;
+  httpTlsKey?: string;
+  metricsPublic?: boolean;
+  insecureHttp?: boolean;
+}
+
+/** HTTP API listener and its access rules. */
+export interface HttpConfig {
+  host: string;
+  port: number;
+  tls?: { cert: string; key: string };
+  /** Empty: the API is open, which is allowed on loopback only (or with `insecure`). */
+  apiTokens: ApiToken[];
+  metricsPublic: boolean;
+  /** --insecure-http: serve the open API on a non-loopback address anyway (warned at every start). */
+  insecure: boolean;
 }
 
 export interface CollectorConfig {
   dataDir: string;
   dbFile: string;
-  http: { host: string; port: number };
+  http: HttpConfig;
   grpc: { host: string; port: number; tls?: TlsFiles };
   tokens: TokenGrant[];
   allowAnonymous: boolean;
@@ -38,6 +56,24 @@ export interface CollectorConfig {
   allowedRegistries: string[];
   /** How often posture scores are written to the history (when they changed). */
   postureIntervalMs: number;
+}
+
+const flagOn = (flag: boolean | undefined, env: string | undefined) => flag ?? env === 'true';
+
+function httpConfig(flags: CollectorFlags, env: NodeJS.ProcessEnv, host: string, port: number): HttpConfig {
+  const cert = pick(flags.httpTlsCert, env.STANCE_HTTP_TLS_CERT);
+  const key = pick(flags.httpTlsKey, env.STANCE_HTTP_TLS_KEY);
+  if (Boolean(cert) !== Boolean(key)) throw new ConfigError('HTTPS (--http-tls-cert / --http-tls-key)', 'give both the certificate and the key');
+  const tokensFile = pick(flags.apiTokensFile, env.STANCE_API_TOKENS_FILE);
+  const apiTokens = tokensFile ? readApiTokensFile(tokensFile) : [];
+  const insecure = flagOn(flags.insecureHttp, env.STANCE_INSECURE_HTTP);
+  if (apiTokens.length === 0 && !isLoopbackHost(host) && !insecure) {
+    throw new ConfigError(
+      '--http-host / STANCE_HTTP_HOST',
+      `${host} is not loopback and no API tokens are configured: anyone who reaches it could read every stored object and hide findings. Give --api-tokens-file (STANCE_API_TOKENS_FILE), or --insecure-http to serve it open anyway`,
+    );
+  }
+  return { host, port, ...(cert && key ? { tls: { cert, key } } : {}), apiTokens, metricsPublic: flagOn(flags.metricsPublic, env.STANCE_METRICS_PUBLIC), insecure };
 }
 
 export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEnv = process.env): CollectorConfig {
@@ -51,6 +87,8 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   const tokensFile = pick(flags.tokensFile, env.STANCE_AGENT_TOKENS_FILE);
   if (tokensFile) tokens.push(...readTokensFile(tokensFile));
   if (env.STANCE_AGENT_TOKENS) tokens.push(...parseTokenList(env.STANCE_AGENT_TOKENS));
+  validateGrants('agent tokens (--tokens-file and STANCE_AGENT_TOKENS together)', tokens);
+  const http = httpConfig(flags, env, httpHost, httpPort);
 
   const cert = pick(flags.tlsCert, env.STANCE_TLS_CERT);
   const key = pick(flags.tlsKey, env.STANCE_TLS_KEY);
@@ -60,7 +98,7 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   const tls: TlsFiles | undefined = cert && key ? { cert, key, ...(clientCa ? { clientCa } : {}) } : undefined;
 
   const loopback = isLoopbackHost(grpcHost);
-  const insecure = flags.insecure ?? env.STANCE_INSECURE === 'true';
+  const insecure = flagOn(flags.insecure, env.STANCE_INSECURE);
   if (!tls && !loopback && !insecure) {
     throw new ConfigError('gRPC listener', `${grpcHost} is not loopback: give --tls-cert/--tls-key (or --insecure to accept plain text)`);
   }
@@ -71,7 +109,7 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   return {
     dataDir,
     dbFile: join(dataDir, 'stance.sqlite'),
-    http: { host: httpHost, port: httpPort },
+    http,
     grpc: { host: grpcHost, port: grpcPort, ...(tls ? { tls } : {}) },
     tokens,
     // Only a loopback collector with no credentials configured accepts anonymous agents.

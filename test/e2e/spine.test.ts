@@ -13,6 +13,8 @@ import { TestApiServer } from '@stance/dev-cluster';
 import { allResources, makePki, runStance, startCollector, waitFor, type CollectorProcess, type StanceProcess, type TestPki } from '../src/harness/index.js';
 
 const TOKEN = 'e2e-token-' + randomUUID();
+/** A "*" grant for the hand-made streams below: the e2e grant is bound to the real cluster's id. */
+const RAW_TOKEN = 'raw-token-' + randomUUID();
 let dir: string;
 let pki: TestPki;
 let api: TestApiServer;
@@ -79,7 +81,7 @@ beforeAll(async () => {
   await api.start();
   const kubeconfig = join(dir, 'kubeconfig.yaml');
   api.writeKubeconfig(kubeconfig);
-  writeFileSync(join(dir, 'tokens.yaml'), `tokens:\n  - cluster: e2e\n    token: ${TOKEN}\n`);
+  writeFileSync(join(dir, 'tokens.yaml'), `tokens:\n  - cluster: e2e\n    token: ${TOKEN}\n  - {name: raw, cluster: '*', token: ${RAW_TOKEN}}\n`);
   collector = await startCollector([
     '--data', join(dir, 'data'), '--tokens-file', join(dir, 'tokens.yaml'),
     '--tls-cert', pki.serverCert, '--tls-key', pki.serverKey, '--heartbeat-interval', '1s',
@@ -141,7 +143,7 @@ describe('spine: agent → gRPC/TLS → collector → SQLite', () => {
     const noToken = rawStream(undefined);
     noToken.stream.write(noToken.hello('e2e'));
     expect((await noToken.ended).code).toBe(16);
-    await collector.waitForLog(/^agent rejected/);
+    await collector.waitForLog('agent stream refused before Hello');
     expect((await collectorState()).size).toBe(before);
     raw.client.close();
     noToken.client.close();
@@ -149,7 +151,7 @@ describe('spine: agent → gRPC/TLS → collector → SQLite', () => {
 
   it('answers a malformed message and a 5 MB object with clear errors and keeps serving', async () => {
     const before = await collectorState();
-    const raw = rawStream(TOKEN);
+    const raw = rawStream(RAW_TOKEN);
     raw.stream.write(raw.hello('e2e'));
     await waitFor('welcome', () => raw.received.find((m) => m.body?.$case === 'welcome'));
     const delta = (seq: number, name: string, object: Buffer): ConnectRequest => ({

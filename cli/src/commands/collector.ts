@@ -10,11 +10,19 @@ export function register(program: Command): void {
     .option('--http-port <port>', 'HTTP port (STANCE_HTTP_PORT, default 7070)')
     .option('--grpc-host <host>', 'gRPC listen address (STANCE_GRPC_HOST, default 127.0.0.1)')
     .option('--grpc-port <port>', 'gRPC port (STANCE_GRPC_PORT, default 7071)')
-    .option('--tokens-file <file>', 'YAML/JSON file of agent tokens: tokens: [{cluster, token}] (STANCE_AGENT_TOKENS_FILE; or STANCE_AGENT_TOKENS=name=token,...)')
+    .option(
+      '--tokens-file <file>',
+      'YAML/JSON file of agent grants: tokens: [{name, cluster, token, modes: [cluster, node]}]; a grant authorises exactly one cluster (or "*") (STANCE_AGENT_TOKENS_FILE; or STANCE_AGENT_TOKENS=cluster=token,...)',
+    )
     .option('--tls-cert <file>', 'server certificate (STANCE_TLS_CERT)')
     .option('--tls-key <file>', 'server private key (STANCE_TLS_KEY)')
     .option('--tls-client-ca <file>', 'require client certificates signed by this CA (mTLS; STANCE_TLS_CLIENT_CA)')
     .option('--insecure', 'accept plain-text gRPC on a non-loopback address')
+    .option('--api-tokens-file <file>', 'YAML/JSON file of HTTP API tokens: tokens: [{name, token, role: read|admin}] (STANCE_API_TOKENS_FILE); without it the API is open and served on loopback only')
+    .option('--http-tls-cert <file>', 'serve the HTTP API over HTTPS with this certificate (STANCE_HTTP_TLS_CERT)')
+    .option('--http-tls-key <file>', 'private key of --http-tls-cert (STANCE_HTTP_TLS_KEY)')
+    .option('--metrics-public', 'serve /metrics without a token (STANCE_METRICS_PUBLIC=true)')
+    .option('--insecure-http', 'serve the open API (no API tokens) on a non-loopback --http-host anyway (STANCE_INSECURE_HTTP=true)')
     .option('--max-object-bytes <n>', 'largest object accepted from an agent (STANCE_MAX_OBJECT_BYTES, default 2097152)')
     .option('--heartbeat-interval <duration>', 'heartbeat interval asked of agents (STANCE_HEARTBEAT_INTERVAL, default 5s)')
     .option('--custom-controls <path...>', 'files or folders of CEL custom controls (STANCE_CUSTOM_CONTROLS, comma-separated)')

@@ -15,9 +15,17 @@ export interface ExceptionInput {
   expiresAt?: number;
 }
 
+export type ExceptionStatus = 'active' | 'expired' | 'deleted';
+
+/** An exception with its audit trail: who made it and when, and who withdrew it, when and why. */
 export interface ExceptionRow extends ExceptionInput {
   id: string;
   createdAt: number;
+  /** The API token's name (or the open loopback API) that created it. */
+  createdBy: string;
+  deletedAt?: number;
+  deletedBy?: string;
+  deleteReason?: string;
 }
 
 interface Row {
@@ -30,6 +38,10 @@ interface Row {
   reason: string;
   created_at: number;
   expires_at: number | null;
+  created_by: string | null;
+  deleted_at: number | null;
+  deleted_by: string | null;
+  delete_reason: string | null;
 }
 
 export { globMatch } from '@stance/shared/match/glob';
@@ -39,6 +51,9 @@ const toException = (r: Row): ExceptionRow => ({
   controlId: r.control_id,
   reason: r.reason,
   createdAt: r.created_at,
+  // Exceptions made before the audit columns existed (schema v5) have no author on record.
+  createdBy: r.created_by ?? 'unknown (before audit)',
+  ...(r.deleted_at !== null ? { deletedAt: r.deleted_at, deletedBy: r.deleted_by ?? 'unknown', deleteReason: r.delete_reason ?? '' } : {}),
   ...(r.cluster_id ? { cluster: r.cluster_id } : {}),
   ...(r.namespace !== null ? { namespace: r.namespace } : {}),
   ...(r.kind ? { kind: r.kind } : {}),
@@ -46,32 +61,44 @@ const toException = (r: Row): ExceptionRow => ({
   ...(r.expires_at ? { expiresAt: r.expires_at } : {}),
 });
 
+export function exceptionStatus(e: ExceptionRow, now = Date.now()): ExceptionStatus {
+  if (e.deletedAt !== undefined) return 'deleted';
+  return e.expiresAt !== undefined && e.expiresAt <= now ? 'expired' : 'active';
+}
+
 export class ExceptionStore {
+  /** Exceptions not withdrawn (expired ones included: expiry is judged at use). */
   private cache: ExceptionRow[];
 
   constructor(private readonly db: Db) {
-    this.cache = this.load();
+    this.cache = this.load().filter((e) => e.deletedAt === undefined);
   }
 
+  /** Every exception ever made, withdrawn ones included: the audit trail. */
   list(): ExceptionRow[] {
-    return [...this.cache];
+    return this.load();
   }
 
-  add(input: ExceptionInput, now = Date.now()): ExceptionRow {
-    const row: ExceptionRow = { ...input, id: randomUUID(), createdAt: now };
+  get(id: string): ExceptionRow | undefined {
+    return this.load().find((e) => e.id === id);
+  }
+
+  add(input: ExceptionInput, by: string, now = Date.now()): ExceptionRow {
+    const row: ExceptionRow = { ...input, id: randomUUID(), createdAt: now, createdBy: by };
     this.db
-      .prepare('INSERT INTO exceptions (id, cluster_id, control_id, namespace, kind, name, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(row.id, row.cluster ?? null, row.controlId, row.namespace ?? null, row.kind ?? null, row.name ?? null, row.reason, now, row.expiresAt ?? null);
-    this.cache = this.load();
+      .prepare('INSERT INTO exceptions (id, cluster_id, control_id, namespace, kind, name, reason, created_at, expires_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(row.id, row.cluster ?? null, row.controlId, row.namespace ?? null, row.kind ?? null, row.name ?? null, row.reason, now, row.expiresAt ?? null, by);
+    this.cache = this.load().filter((e) => e.deletedAt === undefined);
     return row;
   }
 
-  remove(id: string): ExceptionRow | undefined {
+  /** Withdraws an exception, keeping it (and who withdrew it, when and why) for the audit trail. */
+  remove(id: string, by: string, reason: string, now = Date.now()): ExceptionRow | undefined {
     const found = this.cache.find((e) => e.id === id);
     if (!found) return undefined;
-    this.db.prepare('DELETE FROM exceptions WHERE id = ?').run(id);
-    this.cache = this.load();
-    return found;
+    this.db.prepare('UPDATE exceptions SET deleted_at = ?, deleted_by = ?, delete_reason = ? WHERE id = ?').run(now, by, reason, id);
+    this.cache = this.load().filter((e) => e.deletedAt === undefined);
+    return { ...found, deletedAt: now, deletedBy: by, deleteReason: reason };
   }
 
   /** The reason of the first live exception that covers this outcome, if any. */

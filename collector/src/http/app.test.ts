@@ -94,7 +94,7 @@ beforeAll(async () => {
   await pipeline.idle();
   await findings.idle();
 
-  app = createHttpApp({ agents, resources, findings, heartbeatIntervalMs: HEARTBEAT_MS, ready: () => ready, log });
+  app = createHttpApp({ agents, resources, findings, heartbeatIntervalMs: HEARTBEAT_MS, notReady: () => (ready ? undefined : 'starting'), log });
 });
 
 afterAll(() => {

@@ -4,6 +4,7 @@ import type { Logger } from '@stance/shared/log/index';
 import { STANCE_VERSION } from '@stance/shared/version';
 import type { AgentStore } from '../store/agents.js';
 import type { ResourceStore } from '../store/resources.js';
+import type { ClusterBindings } from '../store/cluster-bindings.js';
 import { apiError } from './errors.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
@@ -16,11 +17,19 @@ import type { Registry } from 'prom-client';
 import { metricsRoutes } from './routes/metrics.js';
 import { exceptionRoutes } from './routes/exceptions.js';
 import { createApi } from './validation.js';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { ApiTokenStore } from './auth/api-tokens.js';
+import { authMiddleware, type AuthOptions } from './auth/middleware.js';
+import { whoamiRoutes } from './routes/whoami.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 
 export interface ApiDeps extends HealthDeps {
+  /** API tokens and access rules; absent: open, loopback-only (tests of single routes). */
+  auth?: AuthOptions;
   agents: AgentStore;
   resources: ResourceStore;
+  bindings?: ClusterBindings;
   findings: FindingsService;
   /** Prometheus registry; /metrics is served when given. */
   metrics?: Registry;
@@ -28,9 +37,19 @@ export interface ApiDeps extends HealthDeps {
   log: Logger;
 }
 
+/** Request bodies are small JSON documents (an exception): anything larger is refused with 413. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
 export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   const app = createApi();
+  // Before any route, so every one of them is covered (the dashboard's SSE stream too).
+  app.use('*', authMiddleware(deps.auth ?? { tokens: new ApiTokenStore([]), loopbackOnly: false, metricsPublic: true }));
+  app.use(
+    '*',
+    bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => apiError(c, 413, 'payload_too_large', `request bodies are limited to ${MAX_BODY_BYTES} bytes`) }),
+  );
   healthRoutes(app, deps);
+  whoamiRoutes(app);
   clusterRoutes(app, deps);
   resourceRoutes(app, deps);
   findingRoutes(app, deps);
@@ -42,6 +61,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
     deps.log.error({ err, path: c.req.path }, 'request failed');
     return apiError(c, 500, 'internal', 'internal error');
   });

@@ -11,7 +11,13 @@ import { AgentMode, DeltaType, type ConnectRequest, type ConnectResponse } from 
 import { AgentStore } from '../store/agents.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { AgentSession, type SessionOptions } from './agent-session.js';
+import { redactCredentials } from '@stance/shared/redact/index';
+import { ClusterBindings } from '../store/cluster-bindings.js';
+import { StorageHealth } from '../store/storage-health.js';
+import { Admission } from './admission.js';
 import { AgentAuthenticator } from './auth.js';
+import type { TokenGrant } from './grants.js';
+import { SessionRegistry } from './session-registry.js';
 import type { IngestOp, IngestPipeline, IngestSession } from './pipeline.js';
 
 const log = pino({ level: 'silent' });
@@ -81,7 +87,15 @@ class FakePipeline {
   }
 }
 
-const OPTS: SessionOptions = { maxObjectBytes: 1024 * 1024, heartbeatIntervalMs: 60_000, highWatermark: 4 };
+const OPTS: SessionOptions = { maxObjectBytes: 1024 * 1024, heartbeatIntervalMs: 60_000, highWatermark: 4, helloTimeoutMs: 200 };
+const PROD = 'prod-token-00000001';
+const STAGING = 'staging-token-00001';
+const NODES = 'prod-nodes-token-01';
+const GRANTS: TokenGrant[] = [
+  { name: 'prod', cluster: 'prod', token: PROD, modes: ['cluster'] },
+  { name: 'staging', cluster: 'staging', token: STAGING, modes: ['cluster'] },
+  { name: 'prod-nodes', cluster: 'prod', token: NODES, modes: ['node'] },
+];
 
 const hello = (over: Partial<Extract<ConnectRequest['body'], { $case: 'hello' }>['value']> = {}): ConnectRequest => ({
   seq: 0,
@@ -106,10 +120,22 @@ describe('AgentSession', () => {
   let db: Db;
   let agents: AgentStore;
   let pipeline: FakePipeline;
+  let registry: SessionRegistry<AgentSession>;
+  let storage: StorageHealth;
   const sessions: AgentSession[] = [];
 
-  function session(call: FakeCall, auth = new AgentAuthenticator([{ cluster: 'prod', token: 'prod-token-1' }], false)): AgentSession {
-    const s = new AgentSession(call as never, { pipeline: pipeline as unknown as IngestPipeline, agents, auth, log }, OPTS, () => undefined);
+  function session(call: FakeCall, auth = new AgentAuthenticator(GRANTS, false)): AgentSession {
+    const deps = {
+      pipeline: pipeline as unknown as IngestPipeline,
+      agents,
+      auth,
+      admission: new Admission(db, agents, new ClusterBindings(db), auth),
+      registry,
+      storage,
+      redact: (o: Parameters<typeof redactCredentials>[0]) => redactCredentials(o, () => '00000000'),
+      log,
+    };
+    const s = new AgentSession(call as never, deps, OPTS, () => undefined);
     sessions.push(s);
     return s;
   }
@@ -118,14 +144,17 @@ describe('AgentSession', () => {
     db = openDatabase(join(dir, `db-${++fileNo}.sqlite`));
     agents = new AgentStore(db);
     pipeline = new FakePipeline();
+    registry = new SessionRegistry(3);
+    storage = new StorageHealth(db, log, 50);
     return () => {
       for (const s of sessions.splice(0)) s.end('test over');
+      storage.stop();
       db.close();
     };
   });
 
   it('welcomes an authorised agent with what is committed for its session', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     expect(call.bodies('welcome')).toEqual([{ committedSeq: 0, resync: false, heartbeatIntervalMs: 60_000 }]);
@@ -133,27 +162,132 @@ describe('AgentSession', () => {
   });
 
   it('refuses a stream that does not start with Hello, or lacks its ids', () => {
-    const a = new FakeCall('prod-token-1');
+    const a = new FakeCall(PROD);
     session(a);
     a.send(pod(1));
     expect(a.error?.code).toBe(status.FAILED_PRECONDITION);
-    const b = new FakeCall('prod-token-1');
+    const b = new FakeCall(PROD);
     session(b);
     b.send(hello({ sessionId: '' }));
     expect(b.error?.code).toBe(status.INVALID_ARGUMENT);
     expect(pipeline.depth).toBe(0);
   });
 
-  it('refuses a wrong token with UNAUTHENTICATED and records nothing', () => {
-    const call = new FakeCall('not-the-token');
+  it('refuses a wrong or missing token with UNAUTHENTICATED at once, before any message, and records nothing', () => {
+    for (const token of ['not-the-token-000000', undefined]) {
+      const call = new FakeCall(token);
+      const s = session(call);
+      expect(s.open).toBe(false);
+      expect(call.error?.code).toBe(status.UNAUTHENTICATED);
+      expect(call.listenerCount('data')).toBe(0);
+    }
+    expect(registry.pending).toBe(0);
+    expect(agents.agents()).toEqual([]);
+  });
+
+  it('binds a cluster id to the grant that registered it and refuses it to any other grant', () => {
+    const a = new FakeCall(PROD);
+    session(a);
+    a.send(hello());
+    expect(a.bodies('welcome')).toHaveLength(1);
+    // staging's grant claims prod's cluster id (under its own name, then under prod's)
+    for (const clusterName of ['staging', 'prod']) {
+      const b = new FakeCall(STAGING);
+      session(b);
+      b.send(hello({ clusterName, agentId: 'intruder', sessionId: `s-${clusterName}` }));
+      expect(b.error?.code).toBe(status.PERMISSION_DENIED);
+    }
+    expect(agents.agents().map((x) => x.agentId)).toEqual(['agent-1']);
+    expect(agents.clusters()).toMatchObject([{ id: 'uid-1', name: 'prod' }]);
+  });
+
+  it('lets a single-cluster grant register exactly one cluster id', () => {
+    const a = new FakeCall(PROD);
+    session(a);
+    a.send(hello());
+    const b = new FakeCall(PROD);
+    session(b);
+    b.send(hello({ clusterId: 'uid-2', agentId: 'other', sessionId: 's2' }));
+    expect(b.error).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/exactly one cluster/) });
+    expect(agents.clusters().map((c) => c.id)).toEqual(['uid-1']);
+  });
+
+  it('lets a node agent send only node facts for its own node and heartbeats', () => {
+    const call = new FakeCall(NODES);
+    session(call);
+    call.send(hello({ mode: AgentMode.AGENT_MODE_NODE, nodeName: 'node-a', agentId: 'node-a' }));
+    expect(call.bodies('welcome')).toHaveLength(1);
+    call.send(pod(1));
+    call.send({ seq: 2, body: { $case: 'snapshotBegin', value: { snapshotId: 'x', kinds: ['v1/Pod'] } } });
+    const facts = (seq: number, nodeName: string): ConnectRequest => ({
+      seq,
+      body: { $case: 'nodeFacts', value: { nodeName, contentHash: 'h', facts: Buffer.from('{}'), collectedAtUnixMs: 1 } },
+    });
+    call.send(facts(3, 'node-b'));
+    call.send(facts(4, 'node-a'));
+    expect(pipeline.queue.map((i) => [i.seq, i.op.type, (i.op as { error?: { code: string } }).error?.code])).toEqual([
+      [1, 'rejected', 'PERMISSION_DENIED'],
+      [2, 'rejected', 'PERMISSION_DENIED'],
+      [3, 'rejected', 'PERMISSION_DENIED'],
+      [4, 'upsert', undefined],
+    ]);
+  });
+
+  it('refuses a node token in cluster mode', () => {
+    const call = new FakeCall(NODES);
     session(call);
     call.send(hello());
-    expect(call.error?.code).toBe(status.UNAUTHENTICATED);
+    expect(call.error).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/does not allow cluster-mode/) });
+  });
+
+  it('ends a stream that says no Hello in time, and caps the streams waiting to', async () => {
+    const calls = [new FakeCall(PROD), new FakeCall(PROD), new FakeCall(PROD), new FakeCall(PROD)];
+    const opened = calls.map((c) => session(c).open);
+    expect(opened).toEqual([true, true, true, false]);
+    expect(calls[3]!.error?.code).toBe(status.RESOURCE_EXHAUSTED);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls.slice(0, 3).map((c) => c.error?.code)).toEqual([status.DEADLINE_EXCEEDED, status.DEADLINE_EXCEEDED, status.DEADLINE_EXCEEDED]);
+    expect(registry.pending).toBe(0);
+  });
+
+  it('keeps one live stream per agent: a newer one supersedes the older, which leaves the agent connected', () => {
+    const old = new FakeCall(PROD);
+    session(old);
+    old.send(hello());
+    const fresh = new FakeCall(PROD);
+    session(fresh);
+    fresh.send(hello());
+    expect(old.error?.code).toBe(status.ABORTED);
+    expect(fresh.bodies('welcome')).toHaveLength(1);
+    expect(agents.agents()).toMatchObject([{ agentId: 'agent-1', connected: true }]);
+    expect(registry.liveCount).toBe(1);
+  });
+
+  it('redacts credential values before they reach the pipeline', () => {
+    const call = new FakeCall(PROD);
+    session(call);
+    call.send(hello());
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'app', uid: 'u-c', resourceVersion: '1' }, data: { DB_PASSWORD: 'hunter2-is-not-good' } };
+    call.send({
+      seq: 1,
+      body: { $case: 'delta', value: { type: DeltaType.DELTA_TYPE_ADDED, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'app', name: 'c', uid: 'u-c', resourceVersion: '1', object: Buffer.from(JSON.stringify(cm)) } },
+    });
+    const op = pipeline.queue[0]!.op as { resource: { json: string } };
+    expect(op.resource.json).not.toContain('hunter2');
+    expect(op.resource.json).toContain('<redacted by stance: 19 chars');
+  });
+
+  it('refuses a Hello while storage is failing, so the agent keeps its buffer and retries', () => {
+    storage.report(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }), 'test');
+    const call = new FakeCall(PROD);
+    session(call);
+    call.send(hello());
+    expect(call.error?.code).toBe(status.UNAVAILABLE);
     expect(agents.agents()).toEqual([]);
   });
 
   it('enqueues sequenced messages and acknowledges what the pipeline committed', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     call.send(pod(1));
@@ -167,7 +301,7 @@ describe('AgentSession', () => {
   });
 
   it('skips replays of what it already received, re-acknowledging what is committed', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     call.send(pod(1));
@@ -180,7 +314,7 @@ describe('AgentSession', () => {
   });
 
   it('sends a rejected message through the pipeline so acks stay in order', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     const bad = pod(1);
@@ -190,14 +324,14 @@ describe('AgentSession', () => {
   });
 
   it('asks for a resync when the agent no longer holds what follows the committed seq', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello({ firstBufferedSeq: 50 }));
     expect(call.bodies('welcome')).toEqual([expect.objectContaining({ committedSeq: 0, resync: true })]);
   });
 
   it('stores heartbeats without sequencing them', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     call.send({ seq: 0, body: { $case: 'heartbeat', value: { sentAtUnixMs: 1, objectCounts: { 'v1/Pod': 3 }, lagMs: 7, buffered: 0, lastAckedSeq: 0 } } });
@@ -206,7 +340,7 @@ describe('AgentSession', () => {
   });
 
   it('pauses reading while the pipeline is deep and resumes once it drains', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     for (let seq = 1; seq <= 5; seq++) call.send(pod(seq));
@@ -216,11 +350,11 @@ describe('AgentSession', () => {
   });
 
   it('resumes a paused stream even when other agents filled the pipeline', async () => {
-    const flood = new FakeCall('prod-token-1');
+    const flood = new FakeCall(PROD);
     session(flood);
     flood.send(hello({ agentId: 'flood', sessionId: 'f' }));
     for (let seq = 1; seq <= 4; seq++) flood.send(pod(seq, `f${seq}`));
-    const quiet = new FakeCall('prod-token-1');
+    const quiet = new FakeCall(PROD);
     session(quiet);
     quiet.send(hello({ agentId: 'quiet', sessionId: 'q' }));
     quiet.send(pod(1, 'q1')); // depth 5 > 4: the quiet agent's stream pauses
@@ -236,7 +370,7 @@ describe('AgentSession', () => {
   });
 
   it('marks the agent disconnected when the stream ends', () => {
-    const call = new FakeCall('prod-token-1');
+    const call = new FakeCall(PROD);
     session(call);
     call.send(hello());
     call.emit('end');

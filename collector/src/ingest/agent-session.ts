@@ -1,41 +1,85 @@
-// One agent's stream: Hello first, then sequenced messages into the pipeline; Acks and
-// errors go back on the same stream. A bad message is answered, never fatal.
+// One agent's stream: credential checked at open, Hello first (within a few seconds), then
+// sequenced messages into the pipeline, each checked against what the agent's mode may
+// write; Acks and errors go back on the same stream. A bad message is answered, never fatal.
 import { status, type Metadata, type ServerDuplexStream } from '@grpc/grpc-js';
 import { AgentMode, type ConnectRequest, type ConnectResponse, type Hello } from '@stance/proto';
 import type { Logger } from '@stance/shared/log/index';
 import type { AgentStore } from '../store/agents.js';
-import type { AgentAuthenticator } from './auth.js';
-import { AuthError, IngestError } from './errors.js';
+import type { StorageHealth } from '../store/storage-health.js';
+import type { Admission } from './admission.js';
+import { isWildcard, type AgentAuthenticator, type AgentGrant } from './auth.js';
+import { AuthError, IngestError, PermissionError } from './errors.js';
+import type { AgentMode as ModeName } from './grants.js';
+import { deniedMessage } from './permissions.js';
 import type { IngestPipeline, IngestSession } from './pipeline.js';
-import { validateDelta, validateNodeFacts } from './validate.js';
+import { TooManyPendingError, type RegisteredSession, type SessionRegistry } from './session-registry.js';
+import { validateDelta, validateNodeFacts, type Redactor } from './validate.js';
 
 export interface SessionOptions {
   maxObjectBytes: number;
   heartbeatIntervalMs: number;
   /** Pause reading a stream while the pipeline holds more than this many messages. */
   highWatermark: number;
+  /** How long a stream may stay open before its Hello (default 5 s). */
+  helloTimeoutMs?: number;
+}
+
+export interface SessionDeps {
+  pipeline: IngestPipeline;
+  agents: AgentStore;
+  auth: AgentAuthenticator;
+  admission: Admission;
+  registry: SessionRegistry<AgentSession>;
+  storage: StorageHealth;
+  /** Replaces credential values in each object before it is stored. */
+  redact: Redactor;
+  log: Logger;
 }
 
 type Call = ServerDuplexStream<ConnectRequest, ConnectResponse>;
 
-export class AgentSession implements IngestSession {
+const DEFAULT_HELLO_TIMEOUT_MS = 5000;
+
+export class AgentSession implements IngestSession, RegisteredSession {
   clusterId = '';
   agentId = '';
   private sessionId = '';
+  private mode: ModeName = 'cluster';
+  private nodeName = '';
+  private readonly grant: AgentGrant | undefined;
   private lastSeq = 0;
   private committedSeq = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private closed = false;
+  private superseded = false;
   private log: Logger;
 
+  /**
+   * Authenticates the stream's credential before reading anything: a stream without a valid
+   * one is refused at once, so an unauthenticated peer never has a message buffered for it.
+   */
   constructor(
     private readonly call: Call,
-    private readonly deps: { pipeline: IngestPipeline; agents: AgentStore; auth: AgentAuthenticator; log: Logger },
+    private readonly deps: SessionDeps,
     private readonly opts: SessionOptions,
     private readonly onClose: (s: AgentSession) => void,
   ) {
     this.log = deps.log.child({ peer: call.getPeer() });
+    try {
+      this.grant = deps.auth.authenticate(bearerToken(call.metadata), peerCommonName(call));
+      deps.registry.opened();
+    } catch (err) {
+      this.grant = undefined;
+      const code = err instanceof TooManyPendingError ? status.RESOURCE_EXHAUSTED : status.UNAUTHENTICATED;
+      if (!(err instanceof AuthError) && !(err instanceof TooManyPendingError)) throw err;
+      this.log.warn({ reason: err.message }, 'agent stream refused before Hello');
+      this.closed = true;
+      call.emit('error', { code, details: err.message, name: 'StreamError', message: err.message });
+      onClose(this);
+      return;
+    }
+    this.log = this.log.child({ grant: this.grant.name });
     try {
       disableNagle(call);
     } catch {
@@ -45,7 +89,13 @@ export class AgentSession implements IngestSession {
     call.on('end', () => this.close('stream ended by agent'));
     call.on('error', (err) => this.close(`stream error: ${err.message}`));
     call.on('cancelled', () => this.close('stream cancelled'));
-    this.armIdleTimer();
+    this.idleTimer = setTimeout(() => this.fail(status.DEADLINE_EXCEEDED, 'no Hello in time'), opts.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS);
+    this.idleTimer.unref();
+  }
+
+  /** False when the stream was refused at open (no valid credential, too many pending). */
+  get open(): boolean {
+    return !this.closed;
   }
 
   ack(seq: number): void {
@@ -74,24 +124,33 @@ export class AgentSession implements IngestSession {
     this.close(reason);
   }
 
+  supersede(): void {
+    this.superseded = true;
+    this.fail(status.ABORTED, 'replaced by a newer stream of the same agent');
+  }
+
   private receive(m: ConnectRequest): void {
-    this.armIdleTimer();
+    if (this.closed) return;
     const body = m.body;
-    if (!body) return this.reject(new IngestError('INVALID_MESSAGE', 'empty message', m.seq));
     if (!this.sessionId) {
-      if (body.$case !== 'hello') return this.fail(status.FAILED_PRECONDITION, 'the first message must be Hello');
+      if (body?.$case !== 'hello') return this.fail(status.FAILED_PRECONDITION, 'the first message must be Hello');
       return this.hello(body.value);
     }
+    this.armIdleTimer();
+    if (!body) return this.reject(new IngestError('INVALID_MESSAGE', 'empty message', m.seq));
+    const denied = deniedMessage(this.mode, this.nodeName, body, m.seq);
     switch (body.$case) {
       case 'hello':
         return this.reject(new IngestError('INVALID_MESSAGE', 'Hello sent twice', m.seq));
       case 'heartbeat': {
         const h = body.value;
-        this.deps.agents.heartbeat(
-          this.clusterId,
-          this.agentId,
-          { objectCounts: h.objectCounts, lagMs: h.lagMs, buffered: h.buffered, lastAckedSeq: h.lastAckedSeq, sentAt: h.sentAtUnixMs },
-          Date.now(),
+        this.deps.storage.guard('heartbeat', () =>
+          this.deps.agents.heartbeat(
+            this.clusterId,
+            this.agentId,
+            { objectCounts: h.objectCounts, lagMs: h.lagMs, buffered: h.buffered, lastAckedSeq: h.lastAckedSeq, sentAt: h.sentAtUnixMs },
+            Date.now(),
+          ),
         );
         return;
       }
@@ -104,6 +163,7 @@ export class AgentSession implements IngestSession {
     this.lastSeq = m.seq;
     const { pipeline } = this.deps;
     try {
+      if (denied) throw denied;
       switch (body.$case) {
         case 'snapshotBegin':
           pipeline.enqueue(this, m.seq, { type: 'snapshot-begin', snapshotId: body.value.snapshotId, kinds: body.value.kinds });
@@ -112,7 +172,7 @@ export class AgentSession implements IngestSession {
           pipeline.enqueue(this, m.seq, { type: 'snapshot-end', snapshotId: body.value.snapshotId });
           break;
         case 'delta': {
-          const v = validateDelta(body.value, m.seq, this.opts.maxObjectBytes);
+          const v = validateDelta(body.value, m.seq, this.opts.maxObjectBytes, this.deps.redact);
           pipeline.enqueue(this, m.seq, v.op === 'upsert' ? { type: 'upsert', resource: v.resource } : { type: 'delete', uid: v.uid });
           break;
         }
@@ -144,27 +204,38 @@ export class AgentSession implements IngestSession {
     }
     const mode = h.mode === AgentMode.AGENT_MODE_CLUSTER ? 'cluster' : h.mode === AgentMode.AGENT_MODE_NODE ? 'node' : undefined;
     if (!mode) return this.fail(status.INVALID_ARGUMENT, `Hello has an unknown mode ${h.mode}`);
-    const clusterName = h.clusterName || h.clusterId;
+    if (mode === 'node' && !h.nodeName) return this.fail(status.INVALID_ARGUMENT, 'a node agent\'s Hello needs node_name');
+    if (!this.deps.storage.healthy) return this.fail(status.UNAVAILABLE, `storage unavailable (${this.deps.storage.problem?.code}): keep buffering and retry`);
+    const grant = this.grant!;
+    const claims = { clusterId: h.clusterId, clusterName: h.clusterName || h.clusterId, agentId: h.agentId, mode, nodeName: h.nodeName, version: h.version, sessionId: h.sessionId } as const;
+    let admitted: { committedSeq: number; newBinding: boolean };
     try {
-      this.deps.auth.authorize(clusterName, bearerToken(this.call.metadata), peerCommonName(this.call));
+      admitted = this.deps.admission.admit(grant, claims);
     } catch (err) {
-      if (!(err instanceof AuthError)) throw err;
-      this.log.warn({ clusterName, clusterId: h.clusterId, agentId: h.agentId }, `agent rejected: ${err.message}`);
-      return this.fail(status.UNAUTHENTICATED, err.message);
+      if (err instanceof PermissionError) {
+        this.log.warn({ clusterName: claims.clusterName, clusterId: h.clusterId, agentId: h.agentId, mode, grant: grant.name }, `agent refused: ${err.message}`);
+        return this.fail(status.PERMISSION_DENIED, err.message);
+      }
+      if (this.deps.storage.report(err, 'agent hello')) return this.fail(status.UNAVAILABLE, 'storage unavailable: keep buffering and retry');
+      throw err;
     }
     this.clusterId = h.clusterId;
     this.agentId = h.agentId;
     this.sessionId = h.sessionId;
+    this.mode = mode;
+    this.nodeName = h.nodeName;
+    this.deps.registry.admitted(h.clusterId, h.agentId, this);
     this.log = this.log.child({ clusterId: h.clusterId, agentId: h.agentId });
-    const committed = this.deps.agents.connect(
-      { clusterId: h.clusterId, clusterName, agentId: h.agentId, mode, nodeName: h.nodeName, version: h.version, sessionId: h.sessionId },
-      Date.now(),
-    );
+    const committed = admitted.committedSeq;
     this.committedSeq = committed;
     this.lastSeq = committed;
+    this.armIdleTimer();
     // The agent cannot replay what it no longer holds: ask for a snapshot instead.
     const resync = h.firstBufferedSeq > committed + 1;
-    this.log.info({ clusterName, mode, version: h.version, committedSeq: committed, resync }, 'agent connected');
+    this.log.info(
+      { clusterName: claims.clusterName, mode, version: h.version, committedSeq: committed, resync, wildcardGrant: isWildcard(grant), via: grant.via, newBinding: admitted.newBinding },
+      'agent connected',
+    );
     this.send({ body: { $case: 'welcome', value: { committedSeq: committed, resync, heartbeatIntervalMs: this.opts.heartbeatIntervalMs } } });
   }
 
@@ -191,8 +262,12 @@ export class AgentSession implements IngestSession {
     clearTimeout(this.idleTimer);
     if (this.paused) this.call.resume();
     if (this.sessionId) {
-      this.deps.agents.disconnect(this.clusterId, this.agentId, this.sessionId);
+      this.deps.registry.closed(this, { clusterId: this.clusterId, agentId: this.agentId });
+      // A superseded stream's agent is connected on its newer stream.
+      if (!this.superseded) this.deps.storage.guard('agent disconnect', () => this.deps.agents.disconnect(this.clusterId, this.agentId, this.sessionId));
       this.log.info({ reason }, 'agent disconnected');
+    } else {
+      this.deps.registry.closed(this);
     }
     this.onClose(this);
   }

@@ -1,91 +1,74 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@stance/shared/config/index';
-import { AgentAuthenticator, parseTokenList } from './auth.js';
-import { AuthError } from './errors.js';
+import { AgentAuthenticator, isWildcard } from './auth.js';
+import { AuthError, PermissionError } from './errors.js';
+import type { TokenGrant } from './grants.js';
 
-const grants = [
-  { cluster: 'prod', token: 'prod-token-0001' },
-  { cluster: '*', token: 'admin-token-0001' },
+const grants: TokenGrant[] = [
+  { name: 'prod', cluster: 'prod', token: 'prod-token-000000001', modes: ['cluster'] },
+  { name: 'prod-nodes', cluster: 'prod', token: 'prod-nodes-00000001', modes: ['node'] },
+  { name: 'fleet', cluster: '*', token: 'fleet-token-00000001', modes: ['cluster', 'node'] },
 ];
 
-function denial(fn: () => void): AuthError {
+function thrown<E extends Error>(type: new (...a: never[]) => E, fn: () => unknown): E {
   try {
     fn();
   } catch (err) {
-    expect(err).toBeInstanceOf(AuthError);
-    return err as AuthError;
+    expect(err).toBeInstanceOf(type);
+    return err as E;
   }
-  throw new Error('expected an AuthError');
+  throw new Error(`expected a ${type.name}`);
 }
 
-describe('AgentAuthenticator', () => {
+describe('AgentAuthenticator.authenticate', () => {
   const auth = new AgentAuthenticator(grants, false);
 
-  it('accepts a token for its own cluster, and a "*" token for any', () => {
-    expect(auth.tokenCount).toBe(2);
-    expect(() => auth.authorize('prod', 'prod-token-0001', undefined)).not.toThrow();
-    expect(() => auth.authorize('prod', 'admin-token-0001', undefined)).not.toThrow();
-    expect(() => auth.authorize('staging', 'admin-token-0001', undefined)).not.toThrow();
+  it('names the grant of a known token', () => {
+    expect(auth.tokenCount).toBe(3);
+    expect(auth.authenticate('prod-token-000000001', undefined)).toMatchObject({ name: 'prod', cluster: 'prod', via: 'token', modes: ['cluster'] });
+    expect(isWildcard(auth.authenticate('fleet-token-00000001', undefined))).toBe(true);
   });
 
-  it('rejects a token of another cluster, naming the cluster', () => {
-    expect(denial(() => auth.authorize('staging', 'prod-token-0001', undefined)).message).toContain('"staging"');
+  it('rejects unknown tokens, including near misses, even with a valid certificate', () => {
+    for (const t of ['prod-token-000000002', 'prod-token-00000000', 'PROD-TOKEN-000000001']) {
+      expect(thrown(AuthError, () => auth.authenticate(t, undefined)).message).toMatch(/unknown agent token/);
+    }
+    expect(() => auth.authenticate('made-up-token-0000001', 'prod')).toThrow(AuthError);
   });
 
-  it('rejects an unknown token, including near misses', () => {
-    expect(denial(() => auth.authorize('prod', 'prod-token-0002', undefined)).message).toMatch(/unknown agent token/);
-    expect(denial(() => auth.authorize('prod', 'prod-token-000', undefined)).message).toMatch(/unknown agent token/);
-    expect(denial(() => auth.authorize('prod', 'PROD-TOKEN-0001', undefined)).message).toMatch(/unknown agent token/);
-  });
-
-  it('rejects an agent with no credentials', () => {
-    expect(denial(() => auth.authorize('prod', undefined, undefined)).message).toMatch(/no agent token or client certificate/);
-    expect(denial(() => auth.authorize('prod', '', undefined)).message).toMatch(/no agent token/);
-  });
-
-  it('accepts a verified client certificate whose CN names the cluster (or "*")', () => {
-    expect(() => auth.authorize('prod', undefined, 'prod')).not.toThrow();
-    expect(() => auth.authorize('anything', undefined, '*')).not.toThrow();
-  });
-
-  it('falls back to the token when the certificate names another cluster', () => {
-    expect(() => auth.authorize('prod', 'prod-token-0001', 'staging')).not.toThrow();
-    expect(() => auth.authorize('prod', undefined, 'staging')).toThrow(AuthError);
-  });
-
-  it('accepts one token granted to several clusters for each of them', () => {
-    const shared = new AgentAuthenticator(
-      [
-        { cluster: 'eu', token: 'shared-token-01' },
-        { cluster: 'us', token: 'shared-token-01' },
-      ],
-      false,
-    );
-    expect(() => shared.authorize('eu', 'shared-token-01', undefined)).not.toThrow();
-    expect(() => shared.authorize('us', 'shared-token-01', undefined)).not.toThrow();
-    expect(() => shared.authorize('ap', 'shared-token-01', undefined)).toThrow(/not valid for cluster "ap"/);
-  });
-
-  it('lets anonymous agents in only when allowed, but never with a wrong token', () => {
+  it('rejects a stream with no credential unless anonymous agents are allowed', () => {
+    expect(thrown(AuthError, () => auth.authenticate(undefined, undefined)).message).toMatch(/no agent token or client certificate/);
+    expect(() => auth.authenticate('', undefined)).toThrow(AuthError);
     const open = new AgentAuthenticator([], true);
-    expect(() => open.authorize('dev', undefined, undefined)).not.toThrow();
-    expect(() => open.authorize('dev', 'made-up-token', undefined)).toThrow(/unknown agent token/);
-    expect(() => new AgentAuthenticator([], false).authorize('dev', undefined, undefined)).toThrow(AuthError);
+    expect(open.authenticate(undefined, undefined)).toMatchObject({ name: 'anonymous', cluster: '*', via: 'anonymous' });
+    expect(() => open.authenticate('made-up-token-0000001', undefined)).toThrow(/unknown agent token/);
+  });
+
+  it('turns a verified client certificate into a grant for the cluster its CN names', () => {
+    expect(auth.authenticate(undefined, 'staging')).toMatchObject({ name: 'cert:staging', cluster: 'staging', via: 'certificate' });
+    expect(isWildcard(auth.authenticate(undefined, '*'))).toBe(true);
   });
 });
 
-describe('parseTokenList', () => {
-  it('reads CLUSTER=TOKEN pairs, trimming blanks and keeping "=" inside tokens', () => {
-    expect(parseTokenList(' prod=abc=, , dev=x=y ')).toEqual([
-      { cluster: 'prod', token: 'abc=' },
-      { cluster: 'dev', token: 'x=y' },
-    ]);
-    expect(parseTokenList('')).toEqual([]);
+describe('AgentAuthenticator.authorize', () => {
+  const auth = new AgentAuthenticator(grants, false);
+  const prod = auth.authenticate('prod-token-000000001', undefined);
+  const prodNodes = auth.authenticate('prod-nodes-00000001', undefined);
+  const fleet = auth.authenticate('fleet-token-00000001', undefined);
+
+  it('allows a grant for its own cluster name and mode', () => {
+    expect(() => auth.authorize(prod, 'prod', 'cluster')).not.toThrow();
+    expect(() => auth.authorize(prodNodes, 'prod', 'node')).not.toThrow();
+    expect(() => auth.authorize(fleet, 'anything', 'node')).not.toThrow();
   });
 
-  it.each(['prod', '=token', 'prod=', 'a=b,broken'])('rejects "%s" naming the setting', (raw) => {
-    const run = () => parseTokenList(raw, '--agent-tokens');
-    expect(run).toThrow(ConfigError);
-    expect(run).toThrow(/--agent-tokens/);
+  it('refuses another cluster name, naming both', () => {
+    const e = thrown(PermissionError, () => auth.authorize(prod, 'staging', 'cluster'));
+    expect(e.message).toContain('"prod"');
+    expect(e.message).toContain('"staging"');
+  });
+
+  it('refuses a mode the grant does not allow: a node token cannot act as the cluster agent', () => {
+    expect(thrown(PermissionError, () => auth.authorize(prodNodes, 'prod', 'cluster')).message).toMatch(/does not allow cluster-mode/);
+    expect(() => auth.authorize(prod, 'prod', 'node')).toThrow(PermissionError);
   });
 });

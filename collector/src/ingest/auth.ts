@@ -1,27 +1,34 @@
-// Who may report which cluster: per-cluster bearer tokens and/or client certificates.
+// Who is on the other end of an agent stream. The credential (bearer token or verified
+// client certificate) is checked when the stream opens, before any message is read; the
+// Hello's claims (cluster name, mode) are then checked against what the credential grants.
+// Which cluster id a grant may write is decided by the persisted bindings (store/cluster-bindings.ts).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
-import { ConfigError } from '@stance/shared/config/index';
-import { AuthError } from './errors.js';
+import { AuthError, PermissionError } from './errors.js';
+import { AGENT_MODES, type AgentMode, type TokenGrant } from './grants.js';
 
-/** A token grants one cluster name, or any with "*". */
-export interface TokenGrant {
+/** The identity a stream authenticated as. */
+export interface AgentGrant {
+  /** `<grant name>` for a token, `cert:<CN>` for a client certificate, `anonymous` on loopback. */
+  name: string;
+  /** The cluster name it serves, or "*" (a wildcard grant, labelled as such in logs and the API). */
   cluster: string;
-  token: string;
+  modes: readonly AgentMode[];
+  via: 'token' | 'certificate' | 'anonymous';
 }
+
+export const isWildcard = (g: AgentGrant) => g.cluster === '*';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export class AgentAuthenticator {
-  private readonly grants: { cluster: string; digest: Buffer }[];
+  private readonly grants: { grant: AgentGrant; digest: Buffer }[];
 
   constructor(
     grants: readonly TokenGrant[],
-    /** Accept agents that present no token (loopback development only). */
+    /** Accept agents that present no credential (a loopback collector with none configured). */
     private readonly allowAnonymous: boolean,
   ) {
-    this.grants = grants.map((g) => ({ cluster: g.cluster, digest: digest(g.token) }));
+    this.grants = grants.map((g) => ({ grant: { name: g.name, cluster: g.cluster, modes: g.modes, via: 'token' }, digest: digest(g.token) }));
   }
 
   get tokenCount(): number {
@@ -29,54 +36,31 @@ export class AgentAuthenticator {
   }
 
   /**
-   * Checks the stream's credentials against the cluster the agent claims. A verified client
-   * certificate whose CN names the cluster is enough; otherwise a matching bearer token is.
+   * The grant of the stream's credential. A presented token must be known (it wins over a
+   * certificate: it is the more specific claim); otherwise a verified certificate's CN names
+   * the cluster it serves.
    */
-  authorize(clusterName: string, token: string | undefined, certCommonName: string | undefined): void {
-    if (certCommonName && (certCommonName === clusterName || certCommonName === '*')) return;
+  authenticate(token: string | undefined, certCommonName: string | undefined): AgentGrant {
     if (token) {
       const d = digest(token);
-      // One token may be granted to several clusters: any of its grants may match.
-      const granted = this.grants.filter((g) => timingSafeEqual(g.digest, d));
-      if (granted.length === 0) throw new AuthError('unknown agent token');
-      if (!granted.some((g) => g.cluster === '*' || g.cluster === clusterName)) {
-        throw new AuthError(`token is not valid for cluster "${clusterName}"`);
-      }
-      return;
+      // Compare with every grant, in constant time each, so timing says nothing about which.
+      let found: AgentGrant | undefined;
+      for (const g of this.grants) if (timingSafeEqual(g.digest, d)) found = g.grant;
+      if (!found) throw new AuthError('unknown agent token');
+      return found;
     }
-    if (this.allowAnonymous) return;
+    if (certCommonName) return { name: `cert:${certCommonName}`, cluster: certCommonName, modes: AGENT_MODES, via: 'certificate' };
+    if (this.allowAnonymous) return { name: 'anonymous', cluster: '*', modes: AGENT_MODES, via: 'anonymous' };
     throw new AuthError('no agent token or client certificate presented');
   }
-}
 
-/** `name=token,name2=token2` (STANCE_AGENT_TOKENS). */
-export function parseTokenList(raw: string, setting = 'STANCE_AGENT_TOKENS'): TokenGrant[] {
-  return raw
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((pair) => {
-      const i = pair.indexOf('=');
-      if (i <= 0 || i === pair.length - 1) throw new ConfigError(setting, `"${pair}" is not CLUSTER=TOKEN`);
-      return { cluster: pair.slice(0, i), token: pair.slice(i + 1) };
-    });
-}
-
-/** A YAML/JSON file: `tokens: [{cluster: prod, token: ...}]`. */
-export function readTokensFile(file: string): TokenGrant[] {
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError('--tokens-file', `${file}: ${(err as Error).message}`);
-  }
-  const tokens = (doc as { tokens?: unknown })?.tokens;
-  if (!Array.isArray(tokens)) throw new ConfigError('--tokens-file', `${file}: expected "tokens: [{cluster, token}]"`);
-  return tokens.map((t, i) => {
-    const g = t as Partial<TokenGrant>;
-    if (typeof g?.cluster !== 'string' || typeof g.token !== 'string' || g.token.length < 8) {
-      throw new ConfigError('--tokens-file', `${file}: tokens[${i}] needs a cluster and a token of at least 8 characters`);
+  /** Checks the Hello's claims against the grant. */
+  authorize(grant: AgentGrant, clusterName: string, mode: AgentMode): void {
+    if (!isWildcard(grant) && grant.cluster !== clusterName) {
+      throw new PermissionError(`grant "${grant.name}" is for cluster "${grant.cluster}", not "${clusterName}"`);
     }
-    return { cluster: g.cluster, token: g.token };
-  });
+    if (!grant.modes.includes(mode)) {
+      throw new PermissionError(`grant "${grant.name}" does not allow ${mode}-mode agents (it allows ${grant.modes.join(', ')})`);
+    }
+  }
 }

@@ -4,10 +4,8 @@ import { Server, ServerCredentials } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { AgentServiceService } from '@stance/proto';
 import type { Logger } from '@stance/shared/log/index';
-import { AgentSession, type SessionOptions } from './agent-session.js';
-import type { AgentAuthenticator } from './auth.js';
-import type { IngestPipeline } from './pipeline.js';
-import type { AgentStore } from '../store/agents.js';
+import { AgentSession, type SessionDeps, type SessionOptions } from './agent-session.js';
+import { SessionRegistry } from './session-registry.js';
 
 export interface TlsFiles {
   cert: string;
@@ -21,18 +19,25 @@ export interface GrpcServerOptions extends SessionOptions {
   port: number;
   tls?: TlsFiles;
   maxReceiveBytes: number;
+  /** Streams that may be open without having said Hello yet (default 64). */
+  maxPendingStreams?: number;
 }
 
 export class AgentGrpcServer {
   private readonly server: Server;
   private readonly sessions = new Set<AgentSession>();
+  readonly registry: SessionRegistry<AgentSession>;
   port = 0;
 
   constructor(
     private readonly opts: GrpcServerOptions,
-    private readonly deps: { pipeline: IngestPipeline; agents: AgentStore; auth: AgentAuthenticator; log: Logger },
+    deps: Omit<SessionDeps, 'registry'> & { log: Logger },
   ) {
+    this.registry = new SessionRegistry(opts.maxPendingStreams ?? 64);
+    const sessionDeps: SessionDeps = { ...deps, registry: this.registry };
     this.server = new Server({
+      // One stream per agent connection: more only costs memory.
+      'grpc.max_concurrent_streams': 4,
       'grpc.max_receive_message_length': opts.maxReceiveBytes,
       'grpc.keepalive_time_ms': 20_000,
       'grpc.keepalive_timeout_ms': 10_000,
@@ -42,8 +47,8 @@ export class AgentGrpcServer {
     this.server.addService(AgentServiceService, {
       connect: (call: ConstructorParameters<typeof AgentSession>[0]) => {
         try {
-          const s = new AgentSession(call, deps, opts, (closed) => this.sessions.delete(closed));
-          this.sessions.add(s);
+          const s = new AgentSession(call, sessionDeps, opts, (closed) => this.sessions.delete(closed));
+          if (s.open) this.sessions.add(s);
         } catch (err) {
           deps.log.error({ err, peer: call.getPeer() }, 'cannot open agent session');
           call.emit('error', { code: 13, details: 'internal error opening the session' });

@@ -85,7 +85,7 @@ describe('IngestPipeline', () => {
     pipeline.enqueue(s, 1, { type: 'upsert', resource: pod('a', 'u1') });
     await pipeline.idle();
     expect(s.acks).toEqual([]);
-    expect(s.aborted).toEqual(['storage failure']);
+    expect(s.aborted).toEqual([expect.stringMatching(/^storage failure/)]);
     expect(resources.list('c1', 'Pod')).toHaveLength(0);
   });
 

@@ -5,6 +5,7 @@ import type { KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
 import type { AgentStore } from '../store/agents.js';
 import type { ResourceInput, ResourceStore } from '../store/resources.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { IngestError } from './errors.js';
 
 export type IngestOp =
@@ -42,6 +43,8 @@ interface Item {
 
 export interface PipelineOptions {
   maxBatch: number;
+  /** Told of a failed commit; a storage failure turns the collector not-ready until writes succeed. */
+  storage?: StorageHealth;
   /**
    * While a stream is flowing (the last batch held at least STREAMING_BATCH messages), wait
    * up to this long for more before committing (default 25 ms); a lone change commits at once.
@@ -168,8 +171,12 @@ export class IngestPipeline {
       // The database itself failed (disk full, I/O error): nothing is acknowledged and the
       // streams end, so the agents keep their buffers and replay after reconnecting. The
       // collector keeps serving; the failure is loud in the log and the rejected metric.
-      this.opts.log.error({ err, messages: items.length }, 'ingest transaction failed; ending the streams so agents replay');
-      for (const s of new Set(items.map((i) => i.session))) s.abort('storage failure');
+      // A storage failure is logged once by StorageHealth, which also refuses new Hellos
+      // until a probe write succeeds; anything else is logged here.
+      if (!this.opts.storage?.report(err, 'ingest commit')) {
+        this.opts.log.error({ err, messages: items.length }, 'ingest transaction failed; ending the streams so agents replay');
+      }
+      for (const s of new Set(items.map((i) => i.session))) s.abort('storage failure: nothing acknowledged, replay later');
       return;
     }
     this.stats.batches += 1;

@@ -11,7 +11,10 @@ export type ValidDelta =
   | { op: 'upsert'; resource: ResourceInput }
   | { op: 'delete'; uid: string };
 
-export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): ValidDelta {
+/** Replaces credential values in a parsed object; returns how many (see @stance/shared/redact). */
+export type Redactor = (object: KubeObject) => number;
+
+export function validateDelta(d: Delta, seq: number, maxObjectBytes: number, redact?: Redactor): ValidDelta {
   if (!d.uid) throw new IngestError('INVALID_MESSAGE', 'delta without uid', seq);
   if (!d.kind || !d.apiVersion) throw new IngestError('INVALID_MESSAGE', `delta ${d.uid} without kind or apiVersion`, seq);
   if (d.type === DeltaType.DELTA_TYPE_DELETED) return { op: 'delete', uid: d.uid };
@@ -45,6 +48,8 @@ export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): Va
       o.metadata.annotations = rest;
     }
   }
+  // Credentials in plain sight (ConfigMap values, env values, args, annotations) are never stored.
+  const redacted = redact ? redact(o) : 0;
   return {
     op: 'upsert',
     resource: {
@@ -54,7 +59,7 @@ export function validateDelta(d: Delta, seq: number, maxObjectBytes: number): Va
       name: d.name,
       uid: d.uid,
       resourceVersion: d.resourceVersion,
-      json: o.kind === 'Secret' ? JSON.stringify(o) : json,
+      json: o.kind === 'Secret' || redacted > 0 ? JSON.stringify(o) : json,
       parsed: o,
     },
   };

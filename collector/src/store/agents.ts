@@ -60,7 +60,10 @@ export class AgentStore {
       ),
       agents: db.prepare<[], Record<string, unknown>>('SELECT * FROM agents ORDER BY cluster_id, agent_id'),
     };
-    // No stream survives a restart.
+  }
+
+  /** No stream survives a restart: called once at start-up. */
+  markAllDisconnected(): void {
     this.stmt.disconnectAll.run();
   }
 

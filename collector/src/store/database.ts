@@ -1,6 +1,6 @@
 // Opens the collector's SQLite file (WAL) and brings its schema up to date.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -19,10 +19,12 @@ export class MigrationError extends Error {
 export interface OpenOptions {
   /** Called before each migration runs (`from`: the version it starts from); some copy every stored object. */
   onMigration?: (m: Migration, from: number) => void;
+  /** Told when a file's permissions cannot be restricted (e.g. a mount point owned by another user). */
+  onWarning?: (message: string) => void;
 }
 
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') restrictFiles(file, opts.onWarning ?? ((m) => process.emitWarning(m)));
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the
@@ -38,6 +40,28 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('journal_size_limit = 67108864');
   if (migrate(db, opts) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   return db;
+}
+
+/**
+ * The database holds the cluster inventory: only the collector's user may read it. The
+ * folder is 0700 and the file 0600; SQLite creates the -wal and -shm files with the
+ * database file's mode. Older installations are tightened on start.
+ */
+function restrictFiles(file: string, warn: (message: string) => void): void {
+  const dir = dirname(file);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  tighten(dir, 0o700, warn);
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tighten(f, 0o600, warn);
+}
+
+function tighten(path: string, mode: number, warn: (message: string) => void): void {
+  try {
+    chmodSync(path, mode);
+  } catch (err) {
+    // Not ours to change (a mount point owned by root): say so rather than fail.
+    warn(`cannot restrict ${path} to mode ${mode.toString(8)}: ${(err as NodeJS.ErrnoException).code}`);
+  }
 }
 
 export function schemaVersion(db: Db): number {

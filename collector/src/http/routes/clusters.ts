@@ -1,7 +1,11 @@
 // Clusters and the health of their agents.
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
+import type { Logger } from '@stance/shared/log/index';
 import type { AgentStore } from '../../store/agents.js';
+import type { ClusterBindings } from '../../store/cluster-bindings.js';
 import type { ResourceStore } from '../../store/resources.js';
+import { principalOf } from '../auth/middleware.js';
+import { apiError } from '../errors.js';
 
 const AgentSchema = z
   .object({
@@ -24,12 +28,27 @@ const ClusterSchema = z
     lastSeen: z.string(),
     resources: z.record(z.string(), z.number()),
     agents: z.array(AgentSchema),
+    grant: z
+      .object({
+        name: z.string().openapi({ description: 'The agent credential this cluster id is bound to' }),
+        wildcard: z.boolean().openapi({ description: 'A "*" grant, which may serve many clusters' }),
+        boundAt: z.string(),
+      })
+      .nullable(),
   })
   .openapi('Cluster');
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-export function clusterRoutes(app: OpenAPIHono, deps: { agents: AgentStore; resources: ResourceStore; heartbeatIntervalMs: number }): void {
+export interface ClusterRouteDeps {
+  agents: AgentStore;
+  resources: ResourceStore;
+  bindings?: ClusterBindings;
+  heartbeatIntervalMs: number;
+  log: Logger;
+}
+
+export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
   const route = createRoute({
     method: 'get',
     path: '/api/v1/clusters',
@@ -40,30 +59,51 @@ export function clusterRoutes(app: OpenAPIHono, deps: { agents: AgentStore; reso
     const now = Date.now();
     const staleAfter = deps.heartbeatIntervalMs * 3;
     const agents = deps.agents.agents();
-    const items = deps.agents.clusters().map((cl) => ({
-      id: cl.id,
-      name: cl.name,
-      firstSeen: iso(cl.firstSeen)!,
-      lastSeen: iso(cl.lastSeen)!,
-      resources: deps.resources.countsByKind(cl.id),
-      agents: agents
-        .filter((a) => a.clusterId === cl.id)
-        .map((a) => {
-          // A heartbeat from an earlier connection says nothing about this one.
-          const last = Math.max(a.lastHeartbeat ?? 0, a.connectedAt ?? 0);
-          const status: 'connected' | 'stale' | 'disconnected' = !a.connected ? 'disconnected' : now - last > staleAfter ? 'stale' : 'connected';
-          return {
-            agentId: a.agentId,
-            mode: a.mode,
-            nodeName: a.nodeName,
-            version: a.version,
-            status,
-            connectedAt: iso(a.connectedAt),
-            lastHeartbeat: iso(a.lastHeartbeat),
-            heartbeat: a.heartbeat,
-          };
-        }),
-    }));
+    const items = deps.agents.clusters().map((cl) => {
+      const binding = deps.bindings?.get(cl.id);
+      return {
+        id: cl.id,
+        name: cl.name,
+        firstSeen: iso(cl.firstSeen)!,
+        lastSeen: iso(cl.lastSeen)!,
+        resources: deps.resources.countsByKind(cl.id),
+        agents: agents
+          .filter((a) => a.clusterId === cl.id)
+          .map((a) => {
+            // A heartbeat from an earlier connection says nothing about this one.
+            const last = Math.max(a.lastHeartbeat ?? 0, a.connectedAt ?? 0);
+            const status: 'connected' | 'stale' | 'disconnected' = !a.connected ? 'disconnected' : now - last > staleAfter ? 'stale' : 'connected';
+            return {
+              agentId: a.agentId,
+              mode: a.mode,
+              nodeName: a.nodeName,
+              version: a.version,
+              status,
+              connectedAt: iso(a.connectedAt),
+              lastHeartbeat: iso(a.lastHeartbeat),
+              heartbeat: a.heartbeat,
+            };
+          }),
+        grant: binding ? { name: binding.grantName, wildcard: binding.wildcard, boundAt: iso(binding.boundAt)! } : null,
+      };
+    });
     return c.json({ items }, 200);
   });
+
+  app.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/clusters/{id}/binding',
+      summary: 'Release a cluster id from the agent credential it is bound to (admin): the next credential to register it binds it',
+      request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
+      responses: { 204: { description: 'Released' }, 404: { description: 'Not bound' } },
+    }),
+    (c) => {
+      const id = c.req.valid('param').id;
+      const released = deps.bindings?.release(id);
+      if (!released) return apiError(c, 404, 'not_found', `cluster id ${id} is not bound`);
+      deps.log.warn({ clusterId: id, grant: released.grantName, by: principalOf(c)?.name }, 'cluster binding released');
+      return c.body(null, 204);
+    },
+  );
 }
