@@ -1,6 +1,6 @@
 // Discovery documents (/version, /api, /apis, /apis/G, /apis/G/V): the unaggregated
 // form, which kubectl falls back to when the answer's Content-Type is plain JSON.
-import { groupVersions, RESOURCES, VERBS } from './resources.js';
+import { DEFAULT_RESOURCES, VERBS, type ResourceRegistry } from './resources.js';
 
 export const SERVER_VERSION = {
   major: '1',
@@ -22,25 +22,25 @@ export function apiVersions(serverAddress: string): Record<string, unknown> {
   };
 }
 
-function groupDoc(group: string): Record<string, unknown> {
-  const versions = groupVersions()
+function groupDoc(reg: ResourceRegistry, group: string): Record<string, unknown> {
+  const versions = reg.groupVersions()
     .filter((gv) => gv.group === group)
     .map((gv) => ({ groupVersion: `${group}/${gv.version}`, version: gv.version }));
   return { name: group, versions, preferredVersion: versions[0] };
 }
 
-export function apiGroupList(): Record<string, unknown> {
-  const groups = [...new Set(groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
-  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map(groupDoc) };
+export function apiGroupList(reg: ResourceRegistry = DEFAULT_RESOURCES): Record<string, unknown> {
+  const groups = [...new Set(reg.groupVersions().map((gv) => gv.group))].filter((g) => g !== '');
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups: groups.map((g) => groupDoc(reg, g)) };
 }
 
-export function apiGroup(group: string): Record<string, unknown> | undefined {
-  if (!groupVersions().some((gv) => gv.group === group && group !== '')) return undefined;
-  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(group) };
+export function apiGroup(group: string, reg: ResourceRegistry = DEFAULT_RESOURCES): Record<string, unknown> | undefined {
+  if (!reg.groupVersions().some((gv) => gv.group === group && group !== '')) return undefined;
+  return { kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(reg, group) };
 }
 
-export function apiResourceList(group: string, version: string): Record<string, unknown> | undefined {
-  const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
+export function apiResourceList(group: string, version: string, reg: ResourceRegistry = DEFAULT_RESOURCES): Record<string, unknown> | undefined {
+  const resources = reg.all.filter((r) => r.group === group && r.version === version);
   if (resources.length === 0) return undefined;
   return {
     kind: 'APIResourceList',

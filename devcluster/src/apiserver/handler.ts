@@ -8,7 +8,10 @@ import type { Lister } from './list.js';
 import { openApiV3GroupVersion, openApiV3Index } from './openapi.js';
 import { checkShape, negotiate, partialOf, type Shape } from './negotiate.js';
 import { applyPatch, patchTypeOf } from './patch.js';
-import type { ResourceInfo } from './resources.js';
+import { decodeProtobuf, PROTOBUF_CONTENT_TYPE } from './protobuf.js';
+import { serverSideApply } from './apply.js';
+import { parse as parseYaml } from 'yaml';
+import type { ResourceInfo, ResourceRegistry } from './resources.js';
 import { route, RouteNotFound, type Route } from './routes.js';
 import { parseFieldSelector, parseLabelSelector } from './selectors.js';
 import type { ObjectStore } from './store.js';
@@ -32,6 +35,7 @@ function serialized(o: KubeObject): string {
 
 export interface HandlerContext {
   store: ObjectStore;
+  resources: ResourceRegistry;
   lister: Lister;
   watches: Set<WatchSession>;
   bookmarkIntervalMs: number;
@@ -54,6 +58,10 @@ function sendError(res: ServerResponse, err: ApiError): void {
   sendJson(res, err.code, err.toStatus());
 }
 
+function mediaType(contentType: string | undefined): string {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -62,8 +70,19 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
     if (size > MAX_BODY_BYTES) throw new ApiError(413, 'BadRequest', 'the request body is too large');
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = Buffer.concat(chunks);
+  const type = mediaType(req.headers['content-type']);
+  if (type === PROTOBUF_CONTENT_TYPE) return bytes.length === 0 ? undefined : decodeProtobuf(bytes);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') return undefined;
+  // Server-side apply sends YAML (helm sends JSON, which YAML also reads).
+  if (type === 'application/apply-patch+yaml') {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (e) {
+      throw badRequest(`the apply configuration is not valid YAML: ${(e as Error).message}`);
+    }
+  }
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -81,7 +100,7 @@ function objectBody(obj: KubeObject, shape: Shape, include: ReturnType<typeof pa
 export async function handle(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const r = route(url.pathname);
+    const r = route(url.pathname, ctx.resources);
     if (r.type !== 'resource') {
       serveDiscovery(ctx, r, req, res);
       return;
@@ -109,19 +128,19 @@ function serveDiscovery(ctx: HandlerContext, r: Exclude<Route, { type: 'resource
       // OpenAPI v2 (schemas) is not served; kubectl uses the v3 index instead.
       throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
     case 'openapiv3':
-      doc = r.path === '' ? openApiV3Index() : openApiV3GroupVersion(r.path);
+      doc = r.path === '' ? openApiV3Index(ctx.resources) : openApiV3GroupVersion(r.path, ctx.resources);
       break;
     case 'api':
       doc = apiVersions(ctx.serverAddress());
       break;
     case 'apis':
-      doc = apiGroupList();
+      doc = apiGroupList(ctx.resources);
       break;
     case 'group':
-      doc = apiGroup(r.group);
+      doc = apiGroup(r.group, ctx.resources);
       break;
     case 'resources':
-      doc = apiResourceList(r.group, r.version);
+      doc = apiResourceList(r.group, r.version, ctx.resources);
       break;
   }
   if (doc === undefined) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
@@ -197,9 +216,19 @@ async function serveResource(
     }
     case 'PATCH': {
       if (name === undefined) throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      const type = patchTypeOf(req.headers['content-type']);
       const current = ctx.store.get(info, namespace, name);
+      if (type === 'apply') {
+        // Server-side apply (helm 4 installs and upgrades with it): creates or replaces.
+        if (!q.get('fieldManager')) throw badRequest('PATCH with apply-patch+yaml requires a fieldManager parameter');
+        const applied = checkBody(info, serverSideApply(current, body));
+        checkIdentity(info, applied, namespace, name);
+        if (current) sendJson(res, 200, objectBody(ctx.store.update(info, applied), shape, include));
+        else sendJson(res, 201, objectBody(ctx.store.create(info, applied), shape, include));
+        return;
+      }
       if (!current) throw notFoundFor(info, name);
-      const patched = checkBody(info, applyPatch(patchTypeOf(req.headers['content-type']), current, body));
+      const patched = checkBody(info, applyPatch(type, current, body));
       checkIdentity(info, patched, namespace, name);
       sendJson(res, 200, objectBody(ctx.store.update(info, patched), shape, include));
       return;
@@ -218,10 +247,10 @@ async function serveResource(
   }
 }
 
-/** Typed clients (e.g. `kubectl create namespace`) send protobuf, which this server cannot decode. */
+/** JSON, or protobuf from typed clients (decoded for the few types protobuf.ts knows). */
 function checkJsonBody(contentType: string | undefined): void {
-  const ct = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
-  if (ct === 'application/json' || ct === '') return;
+  const ct = mediaType(contentType);
+  if (ct === 'application/json' || ct === '' || ct === PROTOBUF_CONTENT_TYPE) return;
   throw new ApiError(
     415,
     'UnsupportedMediaType',

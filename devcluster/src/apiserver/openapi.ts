@@ -3,7 +3,7 @@
 // operation tagged with the kind's x-kubernetes-group-version-kind and a
 // `fieldValidation` query parameter). Saying yes lets it skip client-side schema
 // validation, for which we have no schemas. Without this kubectl refuses to create.
-import { groupVersions, RESOURCES } from './resources.js';
+import { DEFAULT_RESOURCES, type ResourceRegistry } from './resources.js';
 
 const HASH = 'stance-test-v1';
 
@@ -11,20 +11,20 @@ function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
 }
 
-export function openApiV3Index(): Record<string, unknown> {
+export function openApiV3Index(reg: ResourceRegistry = DEFAULT_RESOURCES): Record<string, unknown> {
   const paths: Record<string, unknown> = {};
-  for (const { group, version } of groupVersions()) {
+  for (const { group, version } of reg.groupVersions()) {
     const p = gvPath(group, version);
     paths[p] = { serverRelativeURL: `/openapi/v3/${p}?hash=${HASH}` };
   }
   return { paths };
 }
 
-export function openApiV3GroupVersion(path: string): Record<string, unknown> | undefined {
-  const gv = groupVersions().find((g) => gvPath(g.group, g.version) === path);
+export function openApiV3GroupVersion(path: string, reg: ResourceRegistry = DEFAULT_RESOURCES): Record<string, unknown> | undefined {
+  const gv = reg.groupVersions().find((g) => gvPath(g.group, g.version) === path);
   if (!gv) return undefined;
   const paths: Record<string, unknown> = {};
-  for (const r of RESOURCES.filter((x) => x.group === gv.group && x.version === gv.version)) {
+  for (const r of reg.all.filter((x) => x.group === gv.group && x.version === gv.version)) {
     const base = `/${gvPath(r.group, r.version)}${r.namespaced ? '/namespaces/{namespace}' : ''}/${r.plural}/{name}`;
     const gvk = { group: r.group, version: r.version, kind: r.kind };
     const parameters = [

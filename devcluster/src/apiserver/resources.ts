@@ -56,25 +56,58 @@ function toInfo(k: KindInfo): ResourceInfo {
 /** Served though Stance does not watch them: `kubectl describe` reads Events. */
 const EXTRA_KINDS: readonly KindInfo[] = [{ apiVersion: 'v1', kind: 'Event', plural: 'events', namespaced: true }];
 
-export const RESOURCES: readonly ResourceInfo[] = [...WATCHED_KINDS, ...EXTRA_KINDS].map(toInfo);
+/**
+ * Kinds a cluster has only once their CRDs are installed (Prometheus Operator,
+ * cert-manager). A server serves them when asked (`extraKinds`), so a chart's optional
+ * objects can be installed against it.
+ */
+export const OPTIONAL_KINDS: readonly KindInfo[] = [
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', plural: 'servicemonitors', namespaced: true },
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', plural: 'prometheusrules', namespaced: true },
+  { apiVersion: 'cert-manager.io/v1', kind: 'Certificate', plural: 'certificates', namespaced: true },
+  { apiVersion: 'cert-manager.io/v1', kind: 'Issuer', plural: 'issuers', namespaced: true },
+];
 
-const byPath = new Map<string, ResourceInfo>(RESOURCES.map((r) => [`${r.apiVersion}/${r.plural}`, r]));
-const byKind = new Map<string, ResourceInfo>(RESOURCES.map((r) => [r.kind, r]));
-const byApiVersionKind = new Map<string, ResourceInfo>(RESOURCES.map((r) => [`${r.apiVersion}/${r.kind}`, r]));
+/** The resources one server serves: the built-in ones plus any extra kinds. */
+export class ResourceRegistry {
+  readonly all: readonly ResourceInfo[];
+  private readonly byPath: Map<string, ResourceInfo>;
+  private readonly byKind: Map<string, ResourceInfo>;
+  private readonly byApiVersionKind: Map<string, ResourceInfo>;
 
-/** The resource at `/api/v1/<plural>` (group '') or `/apis/<group>/<version>/<plural>`. */
+  constructor(extraKinds: readonly KindInfo[] = []) {
+    this.all = [...WATCHED_KINDS, ...EXTRA_KINDS, ...extraKinds].map(toInfo);
+    this.byPath = new Map(this.all.map((r) => [`${r.apiVersion}/${r.plural}`, r]));
+    this.byKind = new Map(this.all.map((r) => [r.kind, r]));
+    this.byApiVersionKind = new Map(this.all.map((r) => [`${r.apiVersion}/${r.kind}`, r]));
+  }
+
+  /** The resource at `/api/v1/<plural>` (group '') or `/apis/<group>/<version>/<plural>`. */
+  resourceByPath(group: string, version: string, plural: string): ResourceInfo | undefined {
+    return this.byPath.get(`${group ? `${group}/` : ''}${version}/${plural}`);
+  }
+
+  /** By kind name ("Pod") or by apiVersion and kind. */
+  resourceByKind(kind: string, apiVersion?: string): ResourceInfo | undefined {
+    return apiVersion ? this.byApiVersionKind.get(`${apiVersion}/${kind}`) : this.byKind.get(kind);
+  }
+
+  /** Group/version pairs in serving order (legacy core group first). */
+  groupVersions(): { group: string; version: string }[] {
+    const seen = new Map<string, { group: string; version: string }>();
+    for (const r of this.all) seen.set(r.apiVersion, { group: r.group, version: r.version });
+    return [...seen.values()];
+  }
+}
+
+/** The built-in resources (every server serves them). */
+export const DEFAULT_RESOURCES = new ResourceRegistry();
+export const RESOURCES: readonly ResourceInfo[] = DEFAULT_RESOURCES.all;
+
 export function resourceByPath(group: string, version: string, plural: string): ResourceInfo | undefined {
-  return byPath.get(`${group ? `${group}/` : ''}${version}/${plural}`);
+  return DEFAULT_RESOURCES.resourceByPath(group, version, plural);
 }
 
-/** By kind name ("Pod") or by apiVersion and kind. */
 export function resourceByKind(kind: string, apiVersion?: string): ResourceInfo | undefined {
-  return apiVersion ? byApiVersionKind.get(`${apiVersion}/${kind}`) : byKind.get(kind);
-}
-
-/** Group/version pairs in serving order (legacy core group first). */
-export function groupVersions(): { group: string; version: string }[] {
-  const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(r.apiVersion, { group: r.group, version: r.version });
-  return [...seen.values()];
+  return DEFAULT_RESOURCES.resourceByKind(kind, apiVersion);
 }

@@ -1,6 +1,6 @@
 // Maps a request path to what it names: a discovery document, or a resource
 // collection/object (cluster-wide, namespaced, or a cluster-scoped kind).
-import { resourceByPath, type ResourceInfo } from './resources.js';
+import { DEFAULT_RESOURCES, type ResourceInfo, type ResourceRegistry } from './resources.js';
 
 export type Route =
   | { type: 'version' | 'health' | 'api' | 'apis' | 'openapi' }
@@ -16,7 +16,7 @@ export class RouteNotFound extends Error {
   }
 }
 
-export function route(pathname: string): Route {
+export function route(pathname: string, resources: ResourceRegistry = DEFAULT_RESOURCES): Route {
   const segs = pathname.split('/').filter((s) => s !== '').map(decodeURIComponent);
   if (segs.length === 1 && segs[0] === 'version') return { type: 'version' };
   if (segs.length >= 1 && ['healthz', 'livez', 'readyz'].includes(segs[0]!)) return { type: 'health' };
@@ -44,7 +44,7 @@ export function route(pathname: string): Route {
     rest = rest.slice(1);
   }
   const lookup = (plural: string): ResourceInfo => {
-    const res = resourceByPath(group, version, plural);
+    const res = resources.resourceByPath(group, version, plural);
     if (!res) throw new RouteNotFound(pathname);
     return res;
   };

@@ -13,7 +13,8 @@ import { writeKubeconfigFile } from './kubeconfig.js';
 import { Lister } from './list.js';
 import { readManifestDir } from './load.js';
 import { applyPatch, type PatchType } from './patch.js';
-import { resourceByKind, type ResourceInfo } from './resources.js';
+import { ResourceRegistry, type ResourceInfo } from './resources.js';
+import type { KindInfo } from '@stance/shared/model/index';
 import { ObjectStore } from './store.js';
 import { checkBody } from './validate.js';
 import type { WatchSession } from './watch.js';
@@ -28,6 +29,8 @@ export interface TestApiServerOptions {
   eventLogSize?: number;
   /** uid of kube-system, i.e. the cluster id (default: random per server). */
   clusterUid?: string;
+  /** Kinds served besides the built-in ones, as if their CRDs were installed (e.g. OPTIONAL_KINDS). */
+  extraKinds?: readonly KindInfo[];
 }
 
 export class ServerStateError extends Error {
@@ -46,7 +49,8 @@ export class TestApiServer {
   private readonly store: ObjectStore;
   private readonly lister: Lister;
   private readonly watches = new Set<WatchSession>();
-  private readonly opts: Required<Omit<TestApiServerOptions, 'clusterUid'>>;
+  private readonly opts: Required<Omit<TestApiServerOptions, 'clusterUid' | 'extraKinds'>>;
+  private readonly resources: ResourceRegistry;
   private readonly kubeSystemUid: string;
   private server: Server | undefined;
   private port = 0;
@@ -60,9 +64,10 @@ export class TestApiServer {
       eventLogSize: opts.eventLogSize ?? 10_000,
     };
     this.kubeSystemUid = opts.clusterUid ?? randomUUID();
+    this.resources = new ResourceRegistry(opts.extraKinds);
     this.store = new ObjectStore(this.opts.eventLogSize, (err) => log.error({ err }, 'a watch failed to take an event'));
     this.lister = new Lister(this.store);
-    const ns = resourceByKind('Namespace')!;
+    const ns = this.resources.resourceByKind('Namespace')!;
     for (const name of SYSTEM_NAMESPACES) {
       const metadata: Record<string, unknown> = { name, labels: { 'kubernetes.io/metadata.name': name } };
       if (name === 'kube-system') metadata.uid = this.kubeSystemUid;
@@ -80,6 +85,7 @@ export class TestApiServer {
     if (this.server) throw new ServerStateError('the test API server is already started');
     const ctx: HandlerContext = {
       store: this.store,
+      resources: this.resources,
       lister: this.lister,
       watches: this.watches,
       bookmarkIntervalMs: this.opts.bookmarkIntervalMs,
@@ -120,7 +126,7 @@ export class TestApiServer {
   }
 
   private resource(kind: string, apiVersion?: string): ResourceInfo {
-    const res = resourceByKind(kind, apiVersion);
+    const res = this.resources.resourceByKind(kind, apiVersion);
     if (!res) throw badRequest(`no resource for kind ${apiVersion ? `${apiVersion}/` : ''}${kind} in the test API server`);
     return res;
   }

@@ -41,6 +41,8 @@ export class ObjectStore {
   private rv = 1;
   private readonly kinds = new Map<string, Map<string, KubeObject>>();
   private readonly sortedKeys = new Map<string, string[]>();
+  /** The resource of each kind stored, so a namespace's deletion reaches extra kinds too. */
+  private readonly infos = new Map<string, ResourceInfo>();
   private log: StoreEvent[] = [];
   /** Events with rv <= compactedRv are gone: a watch from before then gets 410. */
   private compacted = 0;
@@ -114,6 +116,7 @@ export class ObjectStore {
     const namespace = res.namespaced ? meta.namespace : undefined;
     this.requireNamespace(res, namespace);
     const table = this.table(res.kind);
+    this.infos.set(res.kind, res);
     const key = keyOf(namespace, name);
     if (table.has(key)) throw alreadyExists(res.plural, res.group, name);
     const rv = ++this.rv;
@@ -183,7 +186,7 @@ export class ObjectStore {
     // The namespace's content goes with it (upstream's namespace controller, done at once).
     if (res.kind === 'Namespace') {
       for (const [kind, m] of this.kinds) {
-        const r = resourceByKind(kind);
+        const r = this.infos.get(kind);
         if (!r?.namespaced) continue;
         for (const o of this.snapshot(r, name)) {
           if (m.has(keyOf(name, o.metadata.name ?? ''))) this.delete(r, name, o.metadata.name ?? '');
