@@ -5,6 +5,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Control, Severity } from '../engine/types.js';
+import { isAnnotationExemption } from '../engine/annotation-exemptions.js';
+import { exceptedFindings } from '../scan/excepted.js';
 import { STDIN_NAME } from '../scan/read.js';
 import type { ScanFinding, ScanResult } from '../scan/report.js';
 import { STANCE_VERSION } from '../version.js';
@@ -116,7 +118,14 @@ export function toSarif(scan: ScanResult, options: SarifOptions = {}) {
       {
         tool: { driver: { name: 'Stance', version: STANCE_VERSION, rules: controls.map(rule) } },
         originalUriBaseIds: { [SRCROOT]: { uri: `${pathToFileURL(baseDir).href.replace(/\/?$/, '/')}` } },
-        results: scan.report.findings.map((f) => result(f, index.get(f.controlId)!, baseDir)),
+        results: [
+          ...scan.report.findings.map((f) => result(f, index.get(f.controlId)!, baseDir)),
+          // Exempt outcomes as suppressed results: code-scanning UIs show them closed, with why.
+          ...exceptedFindings(scan).map((f) => ({
+            ...result(f, index.get(f.controlId)!, baseDir),
+            suppressions: [{ kind: isAnnotationExemption(f.message) ? ('inSource' as const) : ('external' as const), status: 'accepted' as const, justification: f.message }],
+          })),
+        ],
         columnKind: 'utf16CodeUnits' as const,
       },
     ],

@@ -1,6 +1,7 @@
 // The human report: findings grouped by resource, aligned columns, severity in colour
 // (only when asked: the caller decides from TTY and NO_COLOR), and a summary line.
 import { SEVERITIES, type Severity } from '../engine/types.js';
+import { exceptedFindings } from '../scan/excepted.js';
 import type { ScanFinding, ScanResult } from '../scan/report.js';
 
 export interface TableOptions {
@@ -59,7 +60,9 @@ export function summaryLine(result: ScanResult, color = false): string {
   const failedText = failed === 0 ? 'no failed checks' : `${failed} failed (${counts.join(', ')})`;
   const files = result.files.length === 1 ? '1 file' : `${result.files.length} files`;
   const objects = resources === 1 ? '1 resource' : `${resources} resources`;
-  return `${paint(color, BOLD, 'Summary:')} ${objects} in ${files}, ${failedText}, posture score ${score.toFixed(1)}`;
+  const excepted = result.outcomes.filter((o) => o.status === 'exempt').length;
+  const exceptedText = excepted > 0 ? `, ${excepted} excepted` : '';
+  return `${paint(color, BOLD, 'Summary:')} ${objects} in ${files}, ${failedText}${exceptedText}, posture score ${score.toFixed(1)}`;
 }
 
 export function formatTable(result: ScanResult, options: TableOptions = {}): string {
@@ -84,6 +87,25 @@ export function formatTable(result: ScanResult, options: TableOptions = {}): str
     }
     lines.pop();
   }
+  lines.push(...exceptedLines(result, color, options.width));
   lines.push('', summaryLine(result, color));
   return `${lines.join('\n')}\n`;
+}
+
+/** Exempt outcomes, never hidden: per resource, the controls each reason covers. */
+function exceptedLines(result: ScanResult, color: boolean, width: number | undefined): string[] {
+  const excepted = exceptedFindings(result);
+  if (excepted.length === 0) return [];
+  const lines = ['', paint(color, BOLD, 'Excepted (left out of the score):')];
+  for (const [, group] of groupByResource(excepted)) {
+    const first = group[0]!;
+    lines.push(`  ${resourceLabel(first)}  ${paint(color, DIM, `${first.location.file}:${first.location.line}`)}`);
+    const byReason = new Map<string, string[]>();
+    for (const f of group) byReason.set(f.message, [...(byReason.get(f.message) ?? []), f.controlId]);
+    for (const [reason, ids] of byReason) {
+      lines.push(`    ${wrap(ids.join(', '), 4, width)}`);
+      lines.push(`      ${paint(color, DIM, wrap(reason.replace(/\s+/g, ' '), 6, width))}`);
+    }
+  }
+  return lines;
 }
