@@ -14,7 +14,10 @@ import { FindingsService } from './findings/findings-service.js';
 import { FindingsStore } from './findings/findings-store.js';
 import { ExceptionStore } from './findings/exceptions.js';
 import { PostureRecorder } from './findings/posture-recorder.js';
-import { createMetrics } from './telemetry/metrics.js';
+import { CollectorTelemetry } from './telemetry/telemetry.js';
+import { agentStatus } from './telemetry/agent-status.js';
+import { LiveEvents } from './http/live-events.js';
+import { cachedClusterNames } from './findings/cluster-names.js';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import type { Control } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
@@ -35,6 +38,8 @@ export class Collector {
   readonly bindings: ClusterBindings;
   private readonly grpc: AgentGrpcServer;
   findings!: FindingsService;
+  private telemetry: CollectorTelemetry | undefined;
+  private events: LiveEvents | undefined;
   private posture: PostureRecorder | undefined;
   private expiry: NodeJS.Timeout | undefined;
   private http: ServerType | undefined;
@@ -88,13 +93,17 @@ export class Collector {
   async start(): Promise<void> {
     const http = this.config.http;
     await this.startFindings();
+    await this.startTelemetry();
+    // After the feed's sinks are registered: what reconciliation changes is published too.
+    void this.findings.reconcile();
     await this.grpc.start();
     const app = createHttpApp({
       agents: this.agents,
       resources: this.resources,
       bindings: this.bindings,
       findings: this.findings,
-      metrics: createMetrics({ pipeline: this.pipeline, agents: this.agents, findings: this.findings }),
+      metrics: this.telemetry!.registry,
+      events: this.events!,
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       notReady: () => this.notReady(),
       auth: {
@@ -143,9 +152,9 @@ export class Collector {
       config,
       new ExceptionStore(this.db),
       createLogger('findings'),
+      { clusterName: cachedClusterNames(this.agents) },
     );
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
-    void this.findings.reconcile();
     // Evaluations that failed while storage was failing are redone from the stored state.
     this.storage.onRecovered(() => void this.findings.reconcile());
     this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
@@ -160,6 +169,27 @@ export class Collector {
       lastExpiryCheck = now;
     }, 15_000);
     this.expiry.unref();
+  }
+
+  /** Sinks of the findings feed: metrics, OTLP (when configured) and the dashboard stream. */
+  private async startTelemetry(): Promise<void> {
+    const heartbeatIntervalMs = this.config.heartbeatIntervalMs;
+    this.telemetry = await CollectorTelemetry.start({
+      otel: this.config.otel,
+      findings: this.findings,
+      pipeline: this.pipeline,
+      agents: this.agents,
+      heartbeatIntervalMs,
+      log: createLogger('telemetry'),
+    });
+    this.events = new LiveEvents(() => {
+      const now = Date.now();
+      return this.agents
+        .agents()
+        .map((a) => `${a.clusterId}/${a.agentId}:${agentStatus(a, now, heartbeatIntervalMs)}`)
+        .join(',');
+    });
+    this.findings.feed.register(this.events);
   }
 
   private notReady(): string | undefined {
@@ -177,6 +207,9 @@ export class Collector {
     this.findings.stop();
     this.posture?.stop();
     clearInterval(this.expiry);
+    // Open event streams would hold the server; what the feed has published is exported.
+    this.events?.close();
+    await this.telemetry?.stop(this.findings.feed);
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
     this.db.close();
     this.log.info('collector stopped');

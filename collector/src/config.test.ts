@@ -39,6 +39,12 @@ describe('loadCollectorConfig', () => {
       customControls: [],
       allowedRegistries: [],
       postureIntervalMs: 60_000,
+      // No OTLP endpoint: no signal is exported (telemetry/otel-config.test.ts covers OTEL_*).
+      otel: {
+        resource: { 'service.name': 'stance-collector', 'service.version': expect.any(String) },
+        metricIntervalMs: 60_000,
+        logQueue: { maxQueueSize: 10_000, maxBatchSize: 512, scheduleDelayMs: 200 },
+      },
     });
   });
 

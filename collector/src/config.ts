@@ -6,6 +6,8 @@ import { isLoopbackHost } from '@stance/shared/net/loopback';
 import { validateGrants, parseTokenList, readTokensFile, type TokenGrant } from './ingest/grants.js';
 import { readApiTokensFile, type ApiToken } from './http/auth/api-tokens.js';
 import type { TlsFiles } from './ingest/grpc-server.js';
+import { STANCE_VERSION } from '@stance/shared/version';
+import { loadOtelConfig, type OtelConfig } from './telemetry/otel-config.js';
 
 export interface CollectorFlags {
   data?: string;
@@ -56,6 +58,8 @@ export interface CollectorConfig {
   allowedRegistries: string[];
   /** How often posture scores are written to the history (when they changed). */
   postureIntervalMs: number;
+  /** OTLP export of findings and metrics, from the standard OTEL_* variables. */
+  otel: OtelConfig;
 }
 
 const flagOn = (flag: boolean | undefined, env: string | undefined) => flag ?? env === 'true';
@@ -107,6 +111,7 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   }
 
   return {
+    otel: loadOtelConfig(env, STANCE_VERSION),
     dataDir,
     dbFile: join(dataDir, 'stance.sqlite'),
     http,

@@ -12,6 +12,8 @@ export interface QueuedChange {
   before?: KubeObject;
   /** The object as it was when deleted. */
   deleted?: KubeObject;
+  /** When the first of the coalesced changes was queued (performance.now()): the latency's start. */
+  since: number;
 }
 
 export class ChangeQueue {
@@ -28,6 +30,7 @@ export class ChangeQueue {
     q.set(uid, {
       uid,
       type: change.type,
+      since: prev ? prev.since : performance.now(),
       ...(before ? { before } : {}),
       ...(change.type === 'delete' ? { deleted: change.object } : {}),
     });

@@ -4,10 +4,7 @@
 // (the cause its findings' history names). A listing that brings NetworkPolicies over
 // many batches then re-evaluates each pod once, not once per batch.
 import type { Dependent } from '@stance/shared/engine/index';
-import type { KubeObject } from '@stance/shared/model/index';
-
-/** Per uid: the object before and after the batch that reached the subject. */
-export type Touched = Map<string, { before?: KubeObject; after?: KubeObject }>;
+import type { Touched } from './outcome-recorder.js';
 
 export interface DeferredEntry {
   dependent: Dependent;

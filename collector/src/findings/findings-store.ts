@@ -219,6 +219,16 @@ export class FindingsStore {
     return out;
   }
 
+  /** Open findings counted per cluster, namespace, severity and control (bounded: no per-resource key). */
+  openCounts(): { clusterId: string; namespace: string; severity: Severity; controlId: string; n: number }[] {
+    return this.db
+      .prepare<[], { cluster_id: string; namespace: string; severity: Severity; control_id: string; n: number }>(
+        "SELECT cluster_id, namespace, severity, control_id, count(*) AS n FROM findings WHERE status = 'open' GROUP BY cluster_id, namespace, severity, control_id",
+      )
+      .all()
+      .map((r) => ({ clusterId: r.cluster_id, namespace: r.namespace, severity: r.severity, controlId: r.control_id, n: r.n }));
+  }
+
   savePosture(clusterId: string, at: number, scope: string, score: number, passed: number, failed: number): void {
     this.db
       .prepare('INSERT OR REPLACE INTO posture_history (cluster_id, at, scope, score, passed, failed) VALUES (?, ?, ?, ?, ?, ?)')

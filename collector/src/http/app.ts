@@ -16,6 +16,8 @@ import type { FindingsService } from '../findings/findings-service.js';
 import type { Registry } from 'prom-client';
 import { metricsRoutes } from './routes/metrics.js';
 import { exceptionRoutes } from './routes/exceptions.js';
+import { eventRoutes } from './routes/events.js';
+import type { LiveEvents } from './live-events.js';
 import { createApi } from './validation.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
@@ -33,6 +35,8 @@ export interface ApiDeps extends HealthDeps {
   findings: FindingsService;
   /** Prometheus registry; /metrics is served when given. */
   metrics?: Registry;
+  /** The dashboard's live stream; /api/v1/events is served when given. */
+  events?: LiveEvents;
   heartbeatIntervalMs: number;
   log: Logger;
 }
@@ -57,6 +61,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   postureRoutes(app, deps);
   exceptionRoutes(app, deps);
   if (deps.metrics) metricsRoutes(app, { metrics: deps.metrics });
+  if (deps.events) eventRoutes(app, { events: deps.events });
   dashboardRoutes(app);
   app.doc('/openapi.json', { openapi: '3.0.3', info: { title: 'Stance collector API', version: STANCE_VERSION } });
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));

@@ -1,10 +1,10 @@
 // Findings: filtered lists, and one finding with its history (what opened and resolved it).
 import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SEVERITIES, type Control } from '@stance/shared/engine/index';
-import { kubectlPatchCommand } from '@stance/shared/workload/index';
 import type { FindingsService } from '../../findings/findings-service.js';
 import type { AgentStore } from '../../store/agents.js';
 import type { FindingRow } from '../../findings/findings-store.js';
+import { findingId, kubectlPatch, parseFindingId } from '../../findings/finding-refs.js';
 import { InvalidCursorError } from '../../store/resources.js';
 import { apiError } from '../errors.js';
 import { cursorParam, limitParam, pageSchema } from '../pagination.js';
@@ -35,24 +35,7 @@ const FindingSchema = z
   })
   .openapi('Finding');
 
-export const findingId = (f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>) =>
-  Buffer.from(JSON.stringify([f.clusterId, f.controlId, f.subjectKey])).toString('base64url');
-
-function parseFindingId(id: string): [string, string, string] | undefined {
-  try {
-    const v = JSON.parse(Buffer.from(id, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) return v as [string, string, string];
-  } catch {
-    // fall through
-  }
-  return undefined;
-}
-
-/** `kubectl patch …` ready to paste, from the same patch object the finding carries. */
-function kubectlPatch(f: FindingRow): string | null {
-  if (!f.patch) return null;
-  return kubectlPatchCommand({ apiVersion: f.apiVersion, kind: f.kind, metadata: { name: f.name, ...(f.namespace ? { namespace: f.namespace } : {}) } }, f.patch);
-}
+export { findingId };
 
 export function presentFinding(f: FindingRow, controls: Map<string, Control>) {
   const c = controls.get(f.controlId);

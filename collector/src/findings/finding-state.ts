@@ -1,0 +1,113 @@
+// The finding state machine: an outcome opens, updates or excepts a finding, a pass (or a
+// vanished subject) resolves it. Each step saves the row and records one typed transition
+// on the feed (opened, reopened, updated, excepted, unexcepted, resolved), which writes
+// the history in the same transaction and publishes it once committed.
+import type { Control, Outcome, SubjectResult } from '@stance/shared/engine/index';
+import type { ChangeFeed } from './feed/change-feed.js';
+import type { FindingTransition, TransitionType } from './feed/transition.js';
+import type { FindingRow, FindingsStore } from './findings-store.js';
+
+/** Why and when: shared by every transition of one evaluated subject. */
+export interface TransitionContext {
+  resourceVersion: string | null;
+  /** The cause recorded for a finding with these evidence paths. */
+  cause: (evidence: readonly string[]) => unknown;
+  now: number;
+  /** From the commit of the change that caused this evaluation, when one did. */
+  latencyMs?: number;
+}
+
+export interface FindingStats {
+  evaluatedSubjects: number;
+  /** Opened, reopened and unexcepted. */
+  opened: number;
+  resolved: number;
+}
+
+export type ClusterNamer = (clusterId: string) => string;
+
+export class FindingStateMachine {
+  private readonly controls: Map<string, Control>;
+
+  constructor(
+    private readonly store: FindingsStore,
+    private readonly feed: ChangeFeed,
+    controls: readonly Control[],
+    private readonly clusterName: ClusterNamer,
+    readonly stats: FindingStats,
+  ) {
+    this.controls = new Map(controls.map((c) => [c.id, c]));
+  }
+
+  open(clusterId: string, r: SubjectResult, o: Outcome, ctx: TransitionContext): void {
+    const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
+    const row = this.row(clusterId, r, o, existing, ctx);
+    if (existing?.status === 'open') {
+      const same = existing.message === row.message && existing.severity === row.severity && JSON.stringify(existing.evidence) === JSON.stringify(row.evidence);
+      if (same) return;
+      this.store.save(row);
+      this.emit('updated', row, existing, ctx, ctx.cause(row.evidence));
+      return;
+    }
+    this.store.save(row);
+    this.emit(!existing ? 'opened' : existing.status === 'excepted' ? 'unexcepted' : 'reopened', row, existing, ctx, ctx.cause(row.evidence));
+    this.stats.opened += 1;
+  }
+
+  /** An exempt outcome carries the exemption's reason as its message. */
+  except(clusterId: string, r: SubjectResult, o: Outcome, ctx: TransitionContext): void {
+    const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
+    const reason = o.message ?? 'exempt';
+    if (existing?.status === 'excepted' && existing.reason === reason) return;
+    const row: FindingRow = { ...this.row(clusterId, r, o, existing, ctx), status: 'excepted', message: existing?.message ?? '', reason, openedAt: existing?.openedAt ?? ctx.now };
+    this.store.save(row);
+    this.emit('excepted', row, existing, ctx, { reason });
+  }
+
+  resolve(f: FindingRow, ctx: TransitionContext): void {
+    const row: FindingRow = { ...f, status: 'resolved', resolvedAt: ctx.now, lastSeen: ctx.now, resourceVersion: ctx.resourceVersion ?? f.resourceVersion };
+    this.store.save(row);
+    this.emit('resolved', row, f, ctx, ctx.cause(f.evidence));
+    this.stats.resolved += 1;
+  }
+
+  /** A finding row for this outcome, carrying over what an existing row knows. */
+  private row(clusterId: string, r: SubjectResult, o: Outcome, existing: FindingRow | undefined, ctx: TransitionContext): FindingRow {
+    const { now } = ctx;
+    return {
+      clusterId,
+      controlId: o.controlId,
+      subjectKey: r.subjectKey,
+      apiVersion: r.subject.apiVersion,
+      kind: r.subject.kind,
+      namespace: r.subject.namespace ?? '',
+      name: r.subject.name,
+      status: 'open',
+      severity: o.severity,
+      message: o.message ?? '',
+      evidence: o.evidence ?? [],
+      patch: o.patch ?? null,
+      reason: null,
+      firstSeen: existing?.firstSeen ?? now,
+      lastSeen: now,
+      openedAt: existing && existing.status === 'open' ? existing.openedAt : now,
+      resolvedAt: null,
+      resourceVersion: ctx.resourceVersion ?? existing?.resourceVersion ?? null,
+    };
+  }
+
+  private emit(type: TransitionType, finding: FindingRow, before: FindingRow | undefined, ctx: TransitionContext, cause: unknown): void {
+    const t: FindingTransition = {
+      type,
+      at: ctx.now,
+      finding,
+      previousStatus: before?.status ?? null,
+      control: this.controls.get(finding.controlId),
+      cluster: { id: finding.clusterId, name: this.clusterName(finding.clusterId) },
+      cause,
+      resourceVersion: ctx.resourceVersion,
+      ...(ctx.latencyMs !== undefined ? { latencyMs: ctx.latencyMs } : {}),
+    };
+    this.feed.record(t);
+  }
+}

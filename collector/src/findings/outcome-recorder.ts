@@ -1,0 +1,101 @@
+// Records one subject's evaluated outcomes: merges a partial result with the stored codes,
+// drives the finding state machine (open, except, resolve) with the cause of the change,
+// and moves the posture tallies and the stored per-subject outcomes.
+import type { Outcome, SubjectResult } from '@stance/shared/engine/index';
+import type { KubeObject } from '@stance/shared/model/index';
+import { fieldChanges } from './drift.js';
+import type { FindingStateMachine, TransitionContext } from './finding-state.js';
+import type { FindingsStore, OutcomeCodes } from './findings-store.js';
+import type { PostureTallies } from './posture.js';
+
+/** Per uid: the object before and after the changes evaluated, and when the first was queued (performance.now()). */
+export type Touched = Map<string, { before?: KubeObject; after?: KubeObject; since?: number }>;
+
+/** What an evaluation was for: the changes, and per object what they did. */
+export interface PendingBatch {
+  touched: Touched;
+}
+
+export const NO_CHANGES: PendingBatch = { touched: new Map() };
+
+const RELATED_CAUSES = 5;
+
+function codeOf(o: Outcome): string | undefined {
+  switch (o.status) {
+    case 'pass':
+      return 'pass';
+    case 'fail':
+      return `fail:${o.severity}`;
+    case 'exempt':
+      return 'exempt';
+    case 'no-data':
+      return 'no-data';
+    default:
+      return undefined;
+  }
+}
+
+export class OutcomeRecorder {
+  constructor(
+    private readonly store: FindingsStore,
+    private readonly tallies: PostureTallies,
+    private readonly states: FindingStateMachine,
+  ) {}
+
+  record(clusterId: string, r: SubjectResult, batch: PendingBatch, now: number): void {
+    this.states.stats.evaluatedSubjects += 1;
+    const prev = this.store.subjectOutcomes(clusterId, r.subjectKey);
+    // A partial result (a relation re-evaluated for a change elsewhere) covers only the
+    // controls in `controlIds`: the subject's other codes stay as stored.
+    const rerun = r.controlIds ? new Set(r.controlIds) : undefined;
+    const codes: OutcomeCodes = {};
+    if (rerun && prev) for (const [controlId, code] of Object.entries(prev)) if (!rerun.has(controlId)) codes[controlId] = code;
+    for (const o of r.outcomes) {
+      const c = codeOf(o);
+      if (c) codes[o.controlId] = c;
+    }
+    const namespace = r.subject.namespace ?? this.store.subjectInfo(clusterId, r.subjectKey)?.namespace ?? '';
+    const ctx = this.context(r.subjectKey, batch, now);
+
+    for (const o of r.outcomes) {
+      if (o.status === 'fail') this.states.open(clusterId, r, o, ctx);
+      else if (o.status === 'exempt') this.states.except(clusterId, r, o, ctx);
+    }
+    for (const [controlId, code] of Object.entries(prev ?? {})) {
+      if (rerun && !rerun.has(controlId)) continue;
+      if (codes[controlId]?.startsWith('fail:') || codes[controlId] === 'exempt') continue;
+      if (!code.startsWith('fail:') && code !== 'exempt') continue;
+      const f = this.store.finding(clusterId, controlId, r.subjectKey);
+      if (f && f.status !== 'resolved') this.states.resolve(f, ctx);
+    }
+
+    if (r.outcomes.length === 0 && !rerun) {
+      if (prev) this.tallies.apply(clusterId, namespace, prev, -1);
+      this.store.deleteSubjectOutcomes(clusterId, r.subjectKey);
+      return;
+    }
+    this.tallies.applyChange(clusterId, namespace, prev, codes);
+    if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.store.putSubjectOutcomes(clusterId, r.subjectKey, r.kind, namespace, codes);
+  }
+
+  /** The subject's own change, else the related changes that reached it, else reconciliation. */
+  private context(subjectKey: string, batch: PendingBatch, now: number): TransitionContext {
+    const own = batch.touched.get(subjectKey);
+    const related = own
+      ? undefined
+      : [...batch.touched.values()].slice(0, RELATED_CAUSES).map((t) => {
+          const o = (t.after ?? t.before)!;
+          return { kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name, resourceVersion: o.metadata.resourceVersion, deleted: !t.after };
+        });
+    const cause = (paths: readonly string[]) =>
+      own ? { object: 'self', deleted: !own.after, changes: fieldChanges(paths, own.before, own.after) } : related && related.length > 0 ? { related } : { reason: 'reconciliation' };
+    let since = own?.since;
+    if (!own) for (const t of batch.touched.values()) if (t.since !== undefined && (since === undefined || t.since < since)) since = t.since;
+    return {
+      resourceVersion: own?.after?.metadata.resourceVersion ?? null,
+      cause,
+      now,
+      ...(since !== undefined ? { latencyMs: performance.now() - since } : {}),
+    };
+  }
+}

@@ -1,0 +1,54 @@
+// What happened to each OTLP signal's exports: items exported, failed attempts, items
+// dropped (queue full, or given up on), and what waits. Problems are logged at most once
+// per interval, so an endpoint that is down does not flood the collector's own log.
+import type { Logger } from '@stance/shared/log/index';
+import type { Signal } from './otel-config.js';
+
+export interface SignalStats {
+  exported: number;
+  failures: number;
+  dropped: number;
+}
+
+export class ExportStats {
+  readonly bySignal: Record<Signal, SignalStats> = { logs: { exported: 0, failures: 0, dropped: 0 }, metrics: { exported: 0, failures: 0, dropped: 0 } };
+  /** Items waiting to be exported, per signal (set by whoever queues them). */
+  readonly queued: Partial<Record<Signal, () => number>> = {};
+  private lastReport = -Infinity;
+  private unreported = { failures: 0, dropped: 0, lastError: undefined as unknown };
+
+  constructor(
+    private readonly log: Logger,
+    private readonly reportIntervalMs = 60_000,
+  ) {}
+
+  exported(signal: Signal, n: number): void {
+    this.bySignal[signal].exported += n;
+  }
+
+  failed(signal: Signal, err: unknown): void {
+    this.bySignal[signal].failures += 1;
+    this.unreported.failures += 1;
+    this.unreported.lastError = err;
+    this.report(signal);
+  }
+
+  dropped(signal: Signal, n: number, why: string): void {
+    if (n <= 0) return;
+    this.bySignal[signal].dropped += n;
+    this.unreported.dropped += n;
+    this.report(signal, why);
+  }
+
+  private report(signal: Signal, why?: string): void {
+    const now = performance.now();
+    if (now - this.lastReport < this.reportIntervalMs) return;
+    this.lastReport = now;
+    const { failures, dropped, lastError } = this.unreported;
+    this.log.warn(
+      { signal, failures, dropped, ...(why ? { why } : {}), ...(lastError ? { err: lastError } : {}), totals: this.bySignal },
+      'OTLP export failing: retrying with backoff, dropping what does not fit (logged at most once per interval)',
+    );
+    this.unreported = { failures: 0, dropped: 0, lastError: undefined };
+  }
+}
