@@ -147,9 +147,18 @@ describe('dashboard in a browser', () => {
     expect(body.items).toEqual([expect.objectContaining({ reason: 'break-glass build job, tracked in SEC-42' })]);
     await page.screenshot({ path: `${SHOTS}/stance-dashboard-excepted.png`, fullPage: true });
 
-    await page.getByRole('button', { name: 'Withdraw exception' }).click();
+    const withdraw = page.getByRole('button', { name: 'Withdraw exception' });
+    await withdraw.click(); // no reason: withdrawing is audited too, the browser refuses
+    expect((await getJson<{ items: unknown[] }>(`${collector.httpUrl}/api/v1/exceptions?status=active`)).body.items).toHaveLength(1);
+    await page.getByLabel('Why withdraw it (required)').fill('SEC-42 closed');
+    await withdraw.click();
     await page.locator('.detail-head .status-open').waitFor({ timeout: 10_000 });
-    expect((await getJson<{ items: unknown[] }>(`${collector.httpUrl}/api/v1/exceptions`)).body.items).toHaveLength(0);
+    expect((await getJson<{ items: unknown[] }>(`${collector.httpUrl}/api/v1/exceptions?status=active`)).body.items).toHaveLength(0);
+    // The audit trail keeps it: who created and withdrew it, when and why.
+    const audit = (await getJson<{ items: Record<string, string>[] }>(`${collector.httpUrl}/api/v1/exceptions`)).body.items;
+    expect(audit).toEqual([
+      expect.objectContaining({ status: 'deleted', reason: 'break-glass build job, tracked in SEC-42', createdBy: expect.stringMatching(/^anonymous/), deleteReason: 'SEC-42 closed', deletedBy: expect.stringMatching(/^anonymous/) }),
+    ]);
     await expect.poll(() => page.locator('.timeline .ev-head strong').allTextContents()).toEqual(['Opened', 'Excepted', 'Reopened']);
   });
 

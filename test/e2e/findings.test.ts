@@ -131,9 +131,11 @@ describe('findings from a live cluster', () => {
     const bad = await fetch(`${collector.httpUrl}/api/v1/exceptions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ controlId: 'nope.*', reason: 'x' }) });
     expect(bad.status).toBe(400);
 
-    expect((await fetch(`${collector.httpUrl}/api/v1/exceptions/${exception.id}`, { method: 'DELETE' })).status).toBe(204);
+    const withdraw = (query: string) => fetch(`${collector.httpUrl}/api/v1/exceptions/${exception.id}${query}`, { method: 'DELETE' });
+    expect((await withdraw('')).status).toBe(400); // why it is withdrawn is part of the audit trail
+    expect((await withdraw('?reason=migrated%20to%20DaemonSet%20v2')).status).toBe(204);
     expect((await findings({ namespace: 'legacy', control: 'pod.host-path' })).length).toBe(before.length);
-    expect((await fetch(`${collector.httpUrl}/api/v1/exceptions/${exception.id}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await withdraw('?reason=again')).status).toBe(404);
   });
 
   it('rejects bad parameters with 400 and a message', async () => {

@@ -1,10 +1,10 @@
 // Admits an agent's Hello: its claims are checked against its grant, and the cluster id is
-// bound to that grant (or found bound to it) in the same transaction that registers the
-// agent, so a refused Hello writes nothing.
+// bound to the cluster the grant authorises (or found bound to it) in the same transaction
+// that registers the agent, so a refused Hello writes nothing.
 import type { Db } from '../store/database.js';
 import type { AgentStore } from '../store/agents.js';
-import type { ClusterBindings } from '../store/cluster-bindings.js';
-import { isWildcard, type AgentAuthenticator, type AgentGrant } from './auth.js';
+import { bindingOwner, type ClusterBindings } from '../store/cluster-bindings.js';
+import type { AgentAuthenticator, AgentGrant } from './auth.js';
 import type { AgentMode } from './grants.js';
 
 export interface HelloClaims {
@@ -22,7 +22,7 @@ export class Admission {
 
   constructor(db: Db, agents: AgentStore, bindings: ClusterBindings, private readonly auth: AgentAuthenticator) {
     this.register = db.transaction((grant: AgentGrant, h: HelloClaims, now: number) => {
-      const { created } = bindings.bind(h.clusterId, { name: grant.name, wildcard: isWildcard(grant) }, now);
+      const { created } = bindings.bind(h.clusterId, bindingOwner(grant), grant.name, now);
       const committedSeq = agents.connect(h, now);
       return { committedSeq, newBinding: created };
     });

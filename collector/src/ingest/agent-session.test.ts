@@ -201,6 +201,17 @@ describe('AgentSession', () => {
     expect(agents.clusters()).toMatchObject([{ id: 'uid-1', name: 'prod' }]);
   });
 
+  it('lets every grant for the cluster name (cluster agent, node agents) write the id it is bound to', () => {
+    const a = new FakeCall(PROD);
+    session(a);
+    a.send(hello());
+    const n = new FakeCall(NODES);
+    session(n);
+    n.send(hello({ mode: AgentMode.AGENT_MODE_NODE, nodeName: 'node-a', agentId: 'node-a', sessionId: 'n' }));
+    expect(n.bodies('welcome')).toHaveLength(1);
+    expect(agents.agents().map((x) => x.agentId).sort()).toEqual(['agent-1', 'node-a']);
+  });
+
   it('lets a single-cluster grant register exactly one cluster id', () => {
     const a = new FakeCall(PROD);
     session(a);

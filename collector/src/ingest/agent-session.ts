@@ -213,7 +213,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
       admitted = this.deps.admission.admit(grant, claims);
     } catch (err) {
       if (err instanceof PermissionError) {
-        this.log.warn({ clusterName: claims.clusterName, clusterId: h.clusterId, agentId: h.agentId, mode, grant: grant.name }, `agent refused: ${err.message}`);
+        this.log.warn({ clusterName: claims.clusterName, clusterId: h.clusterId, agentId: h.agentId, mode, grant: grant.name, reason: err.message }, 'agent refused');
         return this.fail(status.PERMISSION_DENIED, err.message);
       }
       if (this.deps.storage.report(err, 'agent hello')) return this.fail(status.UNAVAILABLE, 'storage unavailable: keep buffering and retry');

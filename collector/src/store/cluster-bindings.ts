@@ -1,15 +1,30 @@
-// Which credential may write which cluster id. The first registration of a cluster id binds
-// it to the grant that made it (persisted); another grant's Hello for that id is refused, and
-// a single-cluster grant cannot register a second id. Only an admin can release a binding
-// (a rebuilt cluster has a new kube-system uid).
+// Which credentials may write which cluster id. The first registration of a cluster id
+// binds it to the cluster its grant authorises (persisted): every grant for that cluster name
+// (the cluster agent's token, the node agents' token, a client certificate with that CN) may
+// write it, and no other. A cluster name's grants can register exactly one cluster id. A "*"
+// grant may register many ids, each bound to that grant alone. Only an admin can release a
+// binding (a rebuilt cluster has a new kube-system uid).
 import { PermissionError } from '../ingest/errors.js';
 import type { Db } from './database.js';
 
-export interface ClusterBinding {
-  clusterId: string;
-  grantName: string;
+/** What a grant is bound by: the cluster name it authorises, or itself when it is a "*" grant. */
+export interface BindingOwner {
+  /** A cluster name, or the name of a "*" grant. */
+  name: string;
   wildcard: boolean;
+}
+
+export interface ClusterBinding extends BindingOwner {
+  clusterId: string;
   boundAt: number;
+}
+
+/** Stored form: "cluster:<name>" or "grant:<name>", so a cluster and a grant can share a name. */
+const keyOf = (o: BindingOwner) => `${o.wildcard ? 'grant' : 'cluster'}:${o.name}`;
+const describe = (o: BindingOwner) => (o.wildcard ? `the "*" grant "${o.name}"` : `cluster "${o.name}"`);
+
+export function bindingOwner(grant: { name: string; cluster: string }): BindingOwner {
+  return grant.cluster === '*' ? { name: grant.name, wildcard: true } : { name: grant.cluster, wildcard: false };
 }
 
 interface Row {
@@ -19,7 +34,7 @@ interface Row {
   bound_at: number;
 }
 
-const toBinding = (r: Row): ClusterBinding => ({ clusterId: r.cluster_id, grantName: r.grant_name, wildcard: r.wildcard === 1, boundAt: r.bound_at });
+const toBinding = (r: Row): ClusterBinding => ({ clusterId: r.cluster_id, name: r.grant_name.slice(r.grant_name.indexOf(':') + 1), wildcard: r.wildcard === 1, boundAt: r.bound_at });
 
 export class ClusterBindings {
   private readonly stmt;
@@ -35,24 +50,25 @@ export class ClusterBindings {
   }
 
   /**
-   * Binds `clusterId` to the grant, or confirms it is bound to it already; throws a
+   * Binds `clusterId` to the owner, or confirms it is bound to it already; throws a
    * PermissionError naming both sides otherwise. Call inside the Hello's transaction.
    */
-  bind(clusterId: string, grant: { name: string; wildcard: boolean }, now: number): { created: boolean } {
+  bind(clusterId: string, owner: BindingOwner, grantName: string, now: number): { created: boolean } {
+    const key = keyOf(owner);
     const existing = this.stmt.byCluster.get(clusterId);
     if (existing) {
-      if (existing.grant_name === grant.name) return { created: false };
-      throw new PermissionError(`cluster id ${clusterId} is bound to grant "${existing.grant_name}", not to "${grant.name}"`);
+      if (existing.grant_name === key) return { created: false };
+      throw new PermissionError(`cluster id ${clusterId} is bound to ${describe(toBinding(existing))}; grant "${grantName}" is for ${describe(owner)}`);
     }
-    if (!grant.wildcard) {
-      const other = this.stmt.byGrant.get(grant.name);
+    if (!owner.wildcard) {
+      const other = this.stmt.byGrant.get(key);
       if (other) {
         throw new PermissionError(
-          `grant "${grant.name}" already serves cluster id ${other.cluster_id}: a grant authorises exactly one cluster (an admin can release it: DELETE /api/v1/clusters/${other.cluster_id}/binding)`,
+          `${describe(owner)} is already cluster id ${other.cluster_id}: its grants authorise exactly one cluster (grant "${grantName}" claimed ${clusterId}; an admin can release the old id with DELETE /api/v1/clusters/${other.cluster_id}/binding)`,
         );
       }
     }
-    this.stmt.insert.run(clusterId, grant.name, grant.wildcard ? 1 : 0, now);
+    this.stmt.insert.run(clusterId, key, owner.wildcard ? 1 : 0, now);
     return { created: true };
   }
 

@@ -4,3 +4,4 @@ export * from './processes.js';
 export * from './collector-api.js';
 export * from './cli-run.js';
 export * from './fixtures.js';
+export * from './raw-agent.js';

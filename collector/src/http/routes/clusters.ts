@@ -30,8 +30,8 @@ const ClusterSchema = z
     agents: z.array(AgentSchema),
     grant: z
       .object({
-        name: z.string().openapi({ description: 'The agent credential this cluster id is bound to' }),
-        wildcard: z.boolean().openapi({ description: 'A "*" grant, which may serve many clusters' }),
+        name: z.string().openapi({ description: 'The cluster name whose agent credentials may write this id, or the name of the "*" grant bound to it' }),
+        wildcard: z.boolean().openapi({ description: 'Bound to a "*" grant, which may serve many clusters' }),
         boundAt: z.string(),
       })
       .nullable(),
@@ -84,7 +84,7 @@ export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
               heartbeat: a.heartbeat,
             };
           }),
-        grant: binding ? { name: binding.grantName, wildcard: binding.wildcard, boundAt: iso(binding.boundAt)! } : null,
+        grant: binding ? { name: binding.name, wildcard: binding.wildcard, boundAt: iso(binding.boundAt)! } : null,
       };
     });
     return c.json({ items }, 200);
@@ -102,7 +102,7 @@ export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
       const id = c.req.valid('param').id;
       const released = deps.bindings?.release(id);
       if (!released) return apiError(c, 404, 'not_found', `cluster id ${id} is not bound`);
-      deps.log.warn({ clusterId: id, grant: released.grantName, by: principalOf(c)?.name }, 'cluster binding released');
+      deps.log.warn({ clusterId: id, boundTo: released.name, wildcard: released.wildcard, by: principalOf(c)?.name }, 'cluster binding released');
       return c.body(null, 204);
     },
   );

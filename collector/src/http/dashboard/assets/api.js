@@ -10,22 +10,11 @@ export class ApiError extends Error {
   }
 }
 
-// The API token, when the collector wants one: kept for this tab only (sessionStorage), so
-// closing the tab forgets it.
-const TOKEN_KEY = 'stance.apiToken';
+import { askForToken, authHeaders } from './auth.js';
 
-/** Headers that authenticate a request (empty when no token was given). */
-export function authHeaders() {
-  const token = sessionStorage.getItem(TOKEN_KEY);
-  return token ? { authorization: `Bearer ${token}` } : {};
-}
+export { authHeaders, setToken } from './auth.js';
 
-export function setToken(token) {
-  if (token) sessionStorage.setItem(TOKEN_KEY, token);
-  else sessionStorage.removeItem(TOKEN_KEY);
-}
-
-async function request(method, path, body) {
+async function request(method, path, body, retried = false) {
   let res;
   try {
     res = await fetch(path, {
@@ -36,6 +25,11 @@ async function request(method, path, body) {
     });
   } catch (err) {
     throw new ApiError(0, 'unreachable', `the collector is unreachable (${err.message})`, path);
+  }
+  if (res.status === 401 && !retried) {
+    // Ask once per request; a refused token asks again on the next request.
+    await askForToken(Boolean(authHeaders().authorization));
+    return request(method, path, body, true);
   }
   if (res.status === 204) return null;
   const data = await res.json().catch(() => null);
@@ -61,5 +55,6 @@ export const api = {
   controls: () => (controlsCache ??= request('GET', '/api/v1/controls').then((r) => r.items, (err) => ((controlsCache = undefined), Promise.reject(err)))),
   exceptions: async () => (await request('GET', '/api/v1/exceptions')).items,
   createException: (body) => request('POST', '/api/v1/exceptions', body),
-  deleteException: (id) => request('DELETE', `/api/v1/exceptions/${seg(id)}`),
+  deleteException: (id, reason) => request('DELETE', `/api/v1/exceptions/${seg(id)}${query({ reason })}`),
+  whoami: () => request('GET', '/api/v1/whoami'),
 };

@@ -116,6 +116,24 @@ function sideColumn({ f }) {
   ];
 }
 
+/** Withdrawing is audited too: who, when and why. */
+function withdrawForm(onWithdraw) {
+  const reason = h('input', { id: 'withdraw-reason', name: 'reason', required: true, minlength: 3, maxlength: 2000, placeholder: 'e.g. fixed in release 2.4' });
+  const button = h('button', { type: 'submit', class: 'button danger', 'data-key': 'exception-action' }, 'Withdraw exception');
+  const msg = h('p', { class: 'form-msg', role: 'status' });
+  const form = h('form', { class: 'exception-form' }, h('label', { for: 'withdraw-reason' }, 'Why withdraw it (required)'), reason, button, msg);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (reason.value.trim().length < 3) {
+      msg.textContent = 'Say why the exception is withdrawn (at least 3 characters).';
+      reason.focus();
+      return;
+    }
+    onWithdraw(reason.value.trim(), button, msg);
+  });
+  return form;
+}
+
 function exceptionPanel(f, exception, onCreate, onWithdraw) {
   const title = h('h2', { id: 'exception-title' }, 'Exception');
   if (f.status === 'excepted') {
@@ -126,8 +144,8 @@ function exceptionPanel(f, exception, onCreate, onWithdraw) {
       h('p', {}, 'Accepted risk: ', h('q', {}, exception?.reason ?? f.exceptionReason ?? '')),
       exception
         ? [
-            h('p', { class: 'muted' }, `Exception ${exception.id} for ${exception.controlId}, created `, timeEl(exception.createdAt), exception.expiresAt ? [', expires ', timeEl(exception.expiresAt)] : ''),
-            h('button', { type: 'button', class: 'button danger', 'data-key': 'exception-action', onclick: onWithdraw }, 'Withdraw exception'),
+            h('p', { class: 'muted' }, `Exception ${exception.id} for ${exception.controlId}, created by ${exception.createdBy} `, timeEl(exception.createdAt), exception.expiresAt ? [', expires ', timeEl(exception.expiresAt)] : ''),
+            withdrawForm(onWithdraw),
           ]
         : h('p', { class: 'muted' }, 'A built-in exemption of the control: it cannot be withdrawn here.'),
     );
@@ -188,14 +206,14 @@ export function findingView(ctx, id) {
     }
   }
 
-  async function withdraw(exceptionId, button) {
+  async function withdraw(exceptionId, reason, button, msg) {
     button.disabled = true;
     try {
-      await api.deleteException(exceptionId);
+      await api.deleteException(exceptionId, reason);
       await ctx.refreshNow();
     } catch (err) {
       button.disabled = false;
-      button.after(h('p', { class: 'form-msg', role: 'status' }, `Could not withdraw the exception: ${err.message}`));
+      msg.textContent = `Could not withdraw the exception: ${err.message}`;
     }
   }
 
@@ -221,7 +239,7 @@ export function findingView(ctx, id) {
     const exceptionId = exceptionIdOf(f.exceptionReason);
     const exception = exceptions.find((x) => x.id === exceptionId);
     renderIfChanged(exceptionBox, { status: f.status, reason: f.exceptionReason, exception }, () =>
-      exceptionPanel(f, exception, create, (e) => withdraw(exception.id, e.currentTarget)),
+      exceptionPanel(f, exception, create, (reason, button, msg) => withdraw(exception.id, reason, button, msg)),
     );
   }
 
