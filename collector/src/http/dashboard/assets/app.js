@@ -1,19 +1,26 @@
-// The dashboard shell: hash routing between the views, and the live loop that re-polls the
-// current view every few seconds while the tab is visible.
+// The dashboard shell: hash routing between the views, and live updates without polling:
+// the collector's event stream says when findings or agents changed, and the current view
+// reloads then (coalesced, and not while the tab is hidden).
 import { ApiError } from './api.js';
 import { findingView } from './finding.js';
 import { findingsView } from './findings.js';
+import { connectLive } from './live.js';
 import { overviewView } from './overview.js';
 
-const POLL_MS = 3000;
+/** Changes arriving within this window cause one reload. */
+const COALESCE_MS = 100;
 
 const main = document.getElementById('main');
 const alertBox = document.getElementById('alert');
 const live = document.getElementById('live');
 
-let current; // { view, token }
+let current; // { view, token, route }
 let timer;
 let inflight;
+let again = false; // a change arrived while a reload ran
+let missed = false; // a change arrived while the tab was hidden
+let streamState = 'connecting';
+let lastRefreshOk = true;
 let lastFindingsHash = '#/findings';
 
 function parseRoute(hash) {
@@ -37,7 +44,7 @@ const ctx = {
     return lastFindingsHash;
   },
   /** Runs after a user action (exception created…) so the page shows its effect at once. */
-  refreshNow: () => tick(),
+  refreshNow: () => refreshNow(),
 };
 
 function showError(err) {
@@ -51,11 +58,16 @@ function showError(err) {
   alertBox.hidden = false;
 }
 
-function setLive(ok) {
-  live.classList.toggle('offline', !ok);
-  live.querySelector('.live-text').textContent = ok
-    ? `Live · updated ${new Date().toLocaleTimeString()}`
-    : 'Offline · retrying';
+/** The indicator: the last reload's outcome and whether the stream is connected. */
+function setLive(ok = lastRefreshOk) {
+  lastRefreshOk = ok;
+  const streaming = streamState === 'live';
+  live.classList.toggle('offline', !ok || !streaming);
+  live.querySelector('.live-text').textContent = !ok
+    ? 'Offline · retrying'
+    : streaming
+      ? `Live · updated ${new Date().toLocaleTimeString()}`
+      : `Reconnecting · updated ${new Date().toLocaleTimeString()}`;
 }
 
 async function refresh() {
@@ -73,28 +85,58 @@ async function refresh() {
   }
 }
 
-/** One poll; never two at once, and none while the tab is hidden. */
-async function tick() {
+/** One reload now; never two at once: a change during a reload causes one more after it. */
+async function refreshNow() {
   clearTimeout(timer);
-  if (!document.hidden) {
-    if (!inflight) {
-      const p = refresh().finally(() => {
-        if (inflight === p) inflight = undefined;
-      });
-      inflight = p;
-    }
-    await inflight;
+  if (document.hidden) {
+    missed = true;
+    return;
   }
-  clearTimeout(timer);
-  timer = setTimeout(tick, POLL_MS);
+  if (inflight) {
+    again = true;
+    return inflight;
+  }
+  const p = refresh().finally(() => {
+    if (inflight === p) inflight = undefined;
+    if (again) {
+      again = false;
+      refreshSoon();
+    }
+  });
+  inflight = p;
+  return p;
 }
+
+function refreshSoon() {
+  clearTimeout(timer);
+  timer = setTimeout(refreshNow, COALESCE_MS);
+}
+
+/** Whether changed findings concern the current view (a finding's page: only that finding). */
+function concerns(items) {
+  const r = current?.route;
+  return r?.name !== 'finding' || !Array.isArray(items) || items.some((i) => i.id === r.id);
+}
+
+connectLive({
+  onEvent(name, data) {
+    if (name === 'hello' || name === 'agents' || name === 'resync') refreshSoon();
+    else if (name === 'findings' && concerns(data?.items)) refreshSoon();
+  },
+  onState(state) {
+    streamState = state;
+    // An unauthorized stream: the next API call asks for a token (the stream retries meanwhile).
+    if (state === 'unauthorized') refreshSoon();
+    setLive();
+  },
+});
 
 function route() {
   const r = parseRoute(location.hash);
   if (r.name === 'findings') lastFindingsHash = location.hash || '#/findings';
   const view = r.name === 'findings' ? findingsView(ctx, r.params) : r.name === 'finding' ? findingView(ctx, r.id) : overviewView(ctx);
   current?.view.dispose?.();
-  current = { view, token: Symbol(r.name) };
+  current = { view, token: Symbol(r.name), route: r };
   inflight = undefined;
   main.replaceChildren(view.el);
   document.title = `${view.title} · Stance`;
@@ -110,11 +152,14 @@ window.addEventListener('hashchange', () => {
   const view = route();
   window.scrollTo(0, 0);
   view.el.querySelector('h1')?.focus({ preventScroll: true });
-  tick();
+  refreshNow();
 });
 document.addEventListener('visibilitychange', () => {
-  if (!document.hidden) tick();
+  if (!document.hidden && missed) {
+    missed = false;
+    refreshNow();
+  }
 });
 
 route();
-tick();
+refreshNow();

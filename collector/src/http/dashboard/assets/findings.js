@@ -1,5 +1,5 @@
 // Findings: a filterable table (filters live in the URL hash, so a view can be shared) with
-// cursor pagination; each poll reloads what is shown, so new findings appear by themselves.
+// cursor pagination; each live update reloads what is shown, so new findings appear by themselves.
 import { api } from './api.js';
 import { h, renderIfChanged } from './dom.js';
 import { SEVERITIES, STATUSES, severityBadge, timeEl } from './format.js';
@@ -46,7 +46,7 @@ export function findingsView(ctx, params) {
   if (!STATUSES.includes(state.status)) state.status = 'open';
   let items = [];
   let cursor;
-  let seen; // ids shown before the last poll, to mark the new ones
+  let seen; // ids shown before the last reload, to mark the new ones
   let fresh = new Set();
   let generation = 0;
   let clusters = [];
@@ -187,7 +187,7 @@ export function findingsView(ctx, params) {
     renderIfChanged(controlList, controls.length, () => controls.map((c) => h('option', { value: c.id }, c.title)));
   }
 
-  /** Each poll reloads as many findings as are shown, so the table stays current. */
+  /** Each live update reloads as many findings as are shown, so the table stays current. */
   async function refresh() {
     await refreshChoices();
     await load(Math.min(MAX_LIMIT, Math.max(PAGE, items.length)));
