@@ -5,3 +5,4 @@ export * from './collector-api.js';
 export * from './cli-run.js';
 export * from './fixtures.js';
 export * from './raw-agent.js';
+export * from './https.js';
