@@ -157,7 +157,7 @@ export class Collector {
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
     // Evaluations that failed while storage was failing are redone from the stored state.
     this.storage.onRecovered(() => void this.findings.reconcile());
-    this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs);
+    this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs, (during, write) => this.storage.guard(during, write));
     this.posture.start();
     let lastExpiryCheck = Date.now();
     this.expiry = setInterval(() => {

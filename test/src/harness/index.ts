@@ -6,3 +6,4 @@ export * from './cli-run.js';
 export * from './fixtures.js';
 export * from './raw-agent.js';
 export * from './https.js';
+export * from './small-disk.js';
