@@ -17,6 +17,8 @@ if [ "$what" = "test" ]; then
   command -v kubectl >/dev/null 2>&1 || need_apt+=(kubernetes-client)
   command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
   [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  # promtool (checks /metrics and unit-tests the alert rules) ships in Debian's prometheus.
+  command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 fi
 command -v make >/dev/null 2>&1 || need_apt+=(make)
 command -v g++ >/dev/null 2>&1 || need_apt+=(g++)

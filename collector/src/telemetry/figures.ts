@@ -49,8 +49,8 @@ interface AgentGroup {
 export function collectorFigures(deps: FiguresDeps): Figures {
   const { findings, pipeline, agents } = deps;
   // A grouped scan of the findings table: shared by a scrape and an export moments apart.
-  const openCounts = memo(() => findings.store.openCounts(), 5_000);
-  const byStatus = memo(() => agents.clusters().flatMap((c) => Object.entries(findings.store.countByStatus(c.id)).map(([status, n]) => ({ labels: { cluster: c.id, status }, value: n }))), 5_000);
+  const openCounts = memo(() => findings.store.openCounts(), 1_000);
+  const byStatus = memo(() => agents.clusters().flatMap((c) => Object.entries(findings.store.countByStatus(c.id)).map(([status, n]) => ({ labels: { cluster: c.id, status }, value: n }))), 1_000);
   const agentGroups = memo(() => {
     const now = Date.now();
     const groups = new Map<string, AgentGroup>();
@@ -80,7 +80,7 @@ export function collectorFigures(deps: FiguresDeps): Figures {
       agents.clusters().flatMap((c) => findings.tallies.scopes(c.id).map((scope) => ({ labels: { cluster: c.id, ...scopeLabels(scope) }, value: findings.tallies.view(c.id, scope).score }))),
     ),
     metric('counter', 'stance_finding_transitions_total', 'stance.finding.transitions', '{transition}', 'Finding transitions (opened, reopened, updated, excepted, unexcepted, resolved) by cluster and severity', ['cluster', 'transition', 'severity'], () =>
-      deps.findingMetrics.transitionTotals(),
+      deps.findingMetrics.transitionTotals(agents.clusters().map((c) => c.id)),
     ),
     metric('counter', 'stance_findings_opened_total', 'stance.findings.opened', '{finding}', 'Findings opened (including reopened)', [], () => one(findings.stats.opened)),
     metric('counter', 'stance_findings_resolved_total', 'stance.findings.resolved', '{finding}', 'Findings resolved', [], () => one(findings.stats.resolved)),

@@ -1,6 +1,7 @@
 // The metrics sink of the findings feed: transitions counted per cluster, kind and
 // severity, and change → finding latency recorded to every attached backend.
-import type { FindingTransition, TransitionSink } from '../findings/feed/transition.js';
+import { SEVERITIES } from '@stance/shared/engine/index';
+import { TRANSITIONS, type FindingTransition, type TransitionSink } from '../findings/feed/transition.js';
 import { HistogramFanout, type Sample } from './metric-catalog.js';
 
 /** Seconds: the latency objective is sub-second, the tail is worth seeing up to a minute. */
@@ -21,16 +22,28 @@ export class FindingMetrics implements TransitionSink {
 
   deliver(batch: readonly FindingTransition[]): void {
     for (const t of batch) {
-      const key = `${t.cluster.id}\0${t.type}\0${t.finding.severity}`;
-      let s = this.transitions.get(key);
-      if (!s) this.transitions.set(key, (s = { labels: { cluster: t.cluster.id, transition: t.type, severity: t.finding.severity }, value: 0 }));
-      s.value += 1;
+      this.counter(t.cluster.id, t.type, t.finding.severity).value += 1;
       if (t.latencyMs !== undefined) this.latency.record(t.latencyMs / 1000, { cluster: t.cluster.id });
     }
   }
 
-  /** Running totals per cluster, transition and severity. */
-  transitionTotals(): Sample[] {
+  /**
+   * Running totals per cluster, transition and severity; every combination of the given
+   * clusters starts at 0, so that an alert on the increase sees the first transition too.
+   */
+  transitionTotals(clusterIds: readonly string[]): Sample[] {
+    for (const cluster of clusterIds) {
+      for (const transition of TRANSITIONS) {
+        for (const severity of SEVERITIES) this.counter(cluster, transition, severity);
+      }
+    }
     return [...this.transitions.values()].map((s) => ({ labels: s.labels, value: s.value }));
+  }
+
+  private counter(cluster: string, transition: string, severity: string): Sample {
+    const key = `${cluster}\0${transition}\0${severity}`;
+    let s = this.transitions.get(key);
+    if (!s) this.transitions.set(key, (s = { labels: { cluster, transition, severity }, value: 0 }));
+    return s;
   }
 }

@@ -3,9 +3,14 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Figures } from './figures.js';
 
+const PROCESS_PREFIX = 'stance_collector_';
+const MISNAMED_DEFAULTS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export function prometheusRegistry(figures: Figures): Registry {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'stance_collector_' });
+  collectDefaultMetrics({ register: registry, prefix: PROCESS_PREFIX });
+  // Gauges that prom-client names like counters: `promtool check metrics` rightly objects.
+  for (const name of MISNAMED_DEFAULTS) registry.removeSingleMetric(`${PROCESS_PREFIX}${name}`);
   for (const m of figures.observed) {
     const opts = { name: m.prom, help: m.help, labelNames: [...m.labels], registers: [registry] };
     if (m.kind === 'gauge') {

@@ -47,7 +47,8 @@ export class CollectorTelemetry {
       const resource = defaultResource().merge(resourceFromAttributes(otel.resource));
       if (otel.logs) {
         const logs = await startOtlpLogs(otel.logs, otel.logQueue, resource, exports);
-        findings.feed.register(logs.sink, { capacity: otel.logQueue.maxQueueSize });
+        // Hands records straight to the export queue (OTEL_BLRP_MAX_QUEUE_SIZE), which bounds and counts.
+        findings.feed.register(logs.sink);
         shutdowns.push(logs.shutdown);
       }
       if (otel.metrics) shutdowns.push((await startOtlpMetrics(otel.metrics, otel.metricIntervalMs, resource, figures, exports)).shutdown);
