@@ -2,7 +2,7 @@
 // client certificate) is checked when the stream opens, before any message is read; the
 // Hello's claims (cluster name, mode) are then checked against what the credential grants.
 // Which cluster id a grant may write is decided by the persisted bindings (store/cluster-bindings.ts).
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { TokenTable } from '../credentials/token-table.js';
 import { AuthError, PermissionError } from './errors.js';
 import { AGENT_MODES, type AgentMode, type TokenGrant } from './grants.js';
 
@@ -18,21 +18,19 @@ export interface AgentGrant {
 
 export const isWildcard = (g: AgentGrant) => g.cluster === '*';
 
-const digest = (s: string) => createHash('sha256').update(s).digest();
-
 export class AgentAuthenticator {
-  private readonly grants: { grant: AgentGrant; digest: Buffer }[];
+  private readonly grants: TokenTable<AgentGrant>;
 
   constructor(
     grants: readonly TokenGrant[],
     /** Accept agents that present no credential (a loopback collector with none configured). */
     private readonly allowAnonymous: boolean,
   ) {
-    this.grants = grants.map((g) => ({ grant: { name: g.name, cluster: g.cluster, modes: g.modes, via: 'token' }, digest: digest(g.token) }));
+    this.grants = new TokenTable(grants.map((g) => ({ token: g.token, value: { name: g.name, cluster: g.cluster, modes: g.modes, via: 'token' as const } })));
   }
 
   get tokenCount(): number {
-    return this.grants.length;
+    return this.grants.size;
   }
 
   /**
@@ -42,10 +40,7 @@ export class AgentAuthenticator {
    */
   authenticate(token: string | undefined, certCommonName: string | undefined): AgentGrant {
     if (token) {
-      const d = digest(token);
-      // Compare with every grant, in constant time each, so timing says nothing about which.
-      let found: AgentGrant | undefined;
-      for (const g of this.grants) if (timingSafeEqual(g.digest, d)) found = g.grant;
+      const found = this.grants.lookup(token);
       if (!found) throw new AuthError('unknown agent token');
       return found;
     }

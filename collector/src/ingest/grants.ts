@@ -1,9 +1,8 @@
 // Agent grants as configured: which credential may report which cluster, in which modes.
 // `--tokens-file` (YAML/JSON `tokens: [{name, cluster, token, modes}]`) or
 // STANCE_AGENT_TOKENS (`cluster=token,…`).
-import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '@stance/shared/config/index';
+import { readTokenEntries } from '../credentials/token-file.js';
 
 export const AGENT_MODES = ['cluster', 'node'] as const;
 export type AgentMode = (typeof AGENT_MODES)[number];
@@ -37,17 +36,8 @@ export function parseTokenList(raw: string, setting = 'STANCE_AGENT_TOKENS'): To
 /** A YAML/JSON file: `tokens: [{name?, cluster, token, modes?: [cluster, node]}]`. */
 export function readTokensFile(file: string): TokenGrant[] {
   const setting = '--tokens-file';
-  let doc: unknown;
-  try {
-    doc = parseYaml(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(setting, `${file}: ${(err as Error).message}`);
-  }
-  const tokens = (doc as { tokens?: unknown })?.tokens;
-  if (!Array.isArray(tokens)) throw new ConfigError(setting, `${file}: expected "tokens: [{name, cluster, token, modes}]"`);
-  const grants = tokens.map((t, i) => {
+  const grants = readTokenEntries(file, setting, '{name, cluster, token, modes}').map((g, i) => {
     const where = `${file}: tokens[${i}]`;
-    const g = (t ?? {}) as Record<string, unknown>;
     if (typeof g.cluster !== 'string' || !g.cluster) throw new ConfigError(setting, `${where} needs a cluster (a cluster name, or "*")`);
     if (typeof g.token !== 'string') throw new ConfigError(setting, `${where} needs a token`);
     if (g.name !== undefined && (typeof g.name !== 'string' || !g.name)) throw new ConfigError(setting, `${where}: name must be a non-empty string`);
