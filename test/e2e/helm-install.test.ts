@@ -96,7 +96,7 @@ describe('helm install / upgrade / uninstall against the dev cluster', () => {
     await h(['uninstall', 'stance', '--namespace', 'stance']);
     expect(releaseObjects('full')).toEqual([]);
     expect(releaseObjects('stance')).toEqual([]);
-    expect(api.list('Secret', 'stance').filter((s) => s.metadata.name.startsWith('sh.helm.release'))).toEqual([]);
+    expect(api.list('Secret', 'stance').filter((s) => s.metadata.name?.startsWith('sh.helm.release'))).toEqual([]);
     const listed = await runTool('helm', ['list', '--all-namespaces', '--output', 'json'], env);
     expect(JSON.parse(listed.stdout)).toEqual([]);
   });

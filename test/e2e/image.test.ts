@@ -106,7 +106,7 @@ function runContainer(workload: KubeObject, name: string, extraEnv: Record<strin
   // The hostPath mount points' parent (the agent's --host-root): the fake host's root.
   if (spec.volumes?.some((v) => v.hostPath)) mounts.push(['/host', hostRoot]);
   mounts.sort((a, b) => b[0].length - a[0].length);
-  const mapPath = (v: string) => {
+  const mapPath = (v: string): string => {
     for (const [from, to] of mounts) if (v === from || v.startsWith(`${from}/`)) return to + v.slice(from.length);
     const eq = v.indexOf('=');
     return eq > 0 && v.startsWith('--') ? `${v.slice(0, eq + 1)}${mapPath(v.slice(eq + 1))}` : v;
