@@ -108,43 +108,36 @@ function objectMeta(buf: Buffer): Record<string, unknown> {
   return meta;
 }
 
-function secret(raw: Buffer): Record<string, unknown> {
-  const obj: Record<string, unknown> = { apiVersion: 'v1', kind: 'Secret', metadata: {} };
-  const data: Field[] = [];
-  const stringData: Field[] = [];
+/** How one field of an object message maps to its JSON form. */
+type FieldSpec = [name: string, kind: 'meta' | 'string' | 'bool' | 'stringMap' | 'bytesMap'];
+
+/** Decodes an object message by field number; JSON carries bytes as base64. */
+function objectMessage(apiVersion: string, kind: string, spec: Record<number, FieldSpec>, raw: Buffer): Record<string, unknown> {
+  const obj: Record<string, unknown> = { apiVersion, kind, metadata: {} };
+  const maps = new Map<string, { bytes: boolean; entries: Field[] }>();
   for (const f of fields(raw)) {
-    if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
-    else if (f.no === 2) data.push(f);
-    else if (f.no === 3) obj.type = str(f);
-    else if (f.no === 4) stringData.push(f);
-    else if (f.no === 5) obj.immutable = f.value !== 0n;
+    const field = spec[f.no];
+    if (!field) continue;
+    const [name, type] = field;
+    if (type === 'meta') obj[name] = objectMeta(f.value as Buffer);
+    else if (type === 'string') obj[name] = str(f);
+    else if (type === 'bool') obj[name] = f.value !== 0n;
+    else {
+      const m = maps.get(name) ?? { bytes: type === 'bytesMap', entries: [] };
+      m.entries.push(f);
+      maps.set(name, m);
+    }
   }
-  // JSON carries bytes as base64.
-  if (data.length) obj.data = Object.fromEntries(data.map((f) => entry(f)).map(([k, v]) => [k, v.toString('base64')]));
-  if (stringData.length) obj.stringData = stringMap(stringData);
+  for (const [name, m] of maps) {
+    obj[name] = m.bytes ? Object.fromEntries(m.entries.map((f) => entry(f)).map(([k, v]) => [k, v.toString('base64')])) : stringMap(m.entries);
+  }
   return obj;
 }
 
-function configMap(raw: Buffer): Record<string, unknown> {
-  const obj: Record<string, unknown> = { apiVersion: 'v1', kind: 'ConfigMap', metadata: {} };
-  const data: Field[] = [];
-  const binary: Field[] = [];
-  for (const f of fields(raw)) {
-    if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
-    else if (f.no === 2) data.push(f);
-    else if (f.no === 3) binary.push(f);
-    else if (f.no === 4) obj.immutable = f.value !== 0n;
-  }
-  if (data.length) obj.data = stringMap(data);
-  if (binary.length) obj.binaryData = Object.fromEntries(binary.map((f) => entry(f)).map(([k, v]) => [k, v.toString('base64')]));
-  return obj;
-}
-
-function namespace(raw: Buffer): Record<string, unknown> {
-  const obj: Record<string, unknown> = { apiVersion: 'v1', kind: 'Namespace', metadata: {} };
-  for (const f of fields(raw)) if (f.no === 1) obj.metadata = objectMeta(f.value as Buffer);
-  return obj;
-}
+// Field numbers from k8s.io/api/core/v1/generated.proto.
+const SECRET: Record<number, FieldSpec> = { 1: ['metadata', 'meta'], 2: ['data', 'bytesMap'], 3: ['type', 'string'], 4: ['stringData', 'stringMap'], 5: ['immutable', 'bool'] };
+const CONFIG_MAP: Record<number, FieldSpec> = { 1: ['metadata', 'meta'], 2: ['data', 'stringMap'], 3: ['binaryData', 'bytesMap'], 4: ['immutable', 'bool'] };
+const NAMESPACE: Record<number, FieldSpec> = { 1: ['metadata', 'meta'] };
 
 function deleteOptions(raw: Buffer): Record<string, unknown> {
   const obj: Record<string, unknown> = { apiVersion: 'meta.k8s.io/v1', kind: 'DeleteOptions' };
@@ -164,9 +157,9 @@ function deleteOptions(raw: Buffer): Record<string, unknown> {
 }
 
 const DECODERS: Record<string, (raw: Buffer) => Record<string, unknown>> = {
-  'v1/Secret': secret,
-  'v1/ConfigMap': configMap,
-  'v1/Namespace': namespace,
+  'v1/Secret': (raw) => objectMessage('v1', 'Secret', SECRET, raw),
+  'v1/ConfigMap': (raw) => objectMessage('v1', 'ConfigMap', CONFIG_MAP, raw),
+  'v1/Namespace': (raw) => objectMessage('v1', 'Namespace', NAMESPACE, raw),
   'v1/DeleteOptions': deleteOptions,
   'meta.k8s.io/v1/DeleteOptions': deleteOptions,
 };
