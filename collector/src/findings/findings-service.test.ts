@@ -13,6 +13,7 @@ import { AgentStore } from '../store/agents.js';
 import { openDatabase, type Db } from '../store/database.js';
 import { ResourceStore, resourceInputOf } from '../store/resources.js';
 import { FindingsService } from './findings-service.js';
+import type { FindingTransition } from './feed/transition.js';
 import { FindingsStore } from './findings-store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-findings-'));
@@ -45,6 +46,7 @@ describe('FindingsService', () => {
   let pipeline: IngestPipeline;
   let seq = 0;
   let now = 1_000_000;
+  let transitions: FindingTransition[] = [];
   const session: IngestSession = { clusterId: 'c1', agentId: 'a1', ack: () => undefined, reject: () => undefined, abort: () => undefined };
 
   function open(controls = CONTROLS): void {
@@ -52,7 +54,9 @@ describe('FindingsService', () => {
     const resources = new ResourceStore(db);
     const agents = new AgentStore(db);
     agents.connect({ clusterId: 'c1', clusterName: 'c1', agentId: 'a1', mode: 'cluster', nodeName: '', version: 't', sessionId: 's' }, 0);
-    service = new FindingsService(db, resources, new FindingsStore(db), controls, {}, new ExceptionStore(db), log);
+    service = new FindingsService(db, resources, new FindingsStore(db), controls, {}, new ExceptionStore(db), log, { clusterName: (id) => `name-of-${id}` });
+    transitions = [];
+    service.feed.register({ name: 'test', deliver: (batch) => void transitions.push(...batch) });
     void service.reconcile();
     pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 100, log });
     pipeline.onChange((cluster, change) => service.onChange(cluster, change));
@@ -65,6 +69,7 @@ describe('FindingsService', () => {
     for (const op of ops) pipeline.enqueue(session, ++seq, op);
     await pipeline.idle();
     await service.idle();
+    await service.feed.idle();
   }
 
   const upsert = (o: KubeObject): IngestOp => ({ type: 'upsert', resource: resourceInputOf(o) });
@@ -112,6 +117,39 @@ describe('FindingsService', () => {
       { object: 'self', deleted: false, changes: [{ path: EVIDENCE, from: false, to: true }] },
     ]);
     expect(service.stats).toMatchObject({ opened: 2, resolved: 1 });
+  });
+
+  it('publishes each transition after its commit: opened, updated, excepted, unexcepted, resolved', async () => {
+    await send(upsert(deployment('web', 'app', 'd1', '1', true)));
+    const twoPrivileged = deployment('web', 'app', 'd1', '2', true);
+    const spec = (twoPrivileged.spec as { template: { spec: { containers: unknown[] } } }).template.spec;
+    spec.containers.push({ name: 'side', image: 'nginx:1.27', securityContext: { privileged: true } });
+    await send(upsert(twoPrivileged));
+    const exception = service.exceptions.add({ controlId: PRIVILEGED, namespace: 'app', reason: 'accepted for the test' }, 'test');
+    service.reevaluateFor(exception, now);
+    service.exceptions.remove(exception.id, 'test', 'no longer needed');
+    service.reevaluateFor(exception, now);
+    await send(upsert(deployment('web', 'app', 'd1', '3', false)));
+    await service.feed.idle();
+
+    expect(transitions.map((t) => [t.type, t.previousStatus, t.finding.status])).toEqual([
+      ['opened', null, 'open'],
+      ['updated', 'open', 'open'],
+      ['excepted', 'open', 'excepted'],
+      ['unexcepted', 'excepted', 'open'],
+      ['resolved', 'open', 'resolved'],
+    ]);
+    for (const t of transitions) {
+      expect(t).toMatchObject({ cluster: { id: 'c1', name: 'name-of-c1' }, control: { id: PRIVILEGED }, finding: { kind: 'Deployment', namespace: 'app', name: 'web', subjectKey: 'd1' } });
+    }
+    expect(transitions[1]!.finding.evidence).toHaveLength(2);
+    expect(transitions[0]!.cause).toEqual({ object: 'self', deleted: false, changes: [{ path: EVIDENCE, from: null, to: true }] });
+    expect(transitions[2]!.cause).toEqual({ reason: expect.stringMatching(/^exception .*accepted for the test/) });
+    // Changes are timed from their commit; exception re-evaluations are not caused by a change.
+    for (const i of [0, 1, 4]) expect(transitions[i]!.latencyMs).toBeGreaterThanOrEqual(0);
+    for (const i of [2, 3]) expect(transitions[i]!.latencyMs).toBeUndefined();
+    // The history keeps its own vocabulary: an update is not an event, an unexception reopens.
+    expect(service.store.events('c1', PRIVILEGED, 'd1').map((e) => e.event)).toEqual(['opened', 'excepted', 'reopened', 'resolved']);
   });
 
   it('a change that keeps the failure adds no history', async () => {

@@ -26,6 +26,7 @@ function permanent(result: ExportResult): boolean {
 export class RetryingLogProcessor implements LogRecordProcessor {
   private queue: ReadableLogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private timerDue = 0;
   private inFlight: Promise<void> | undefined;
   private backoffMs = 0;
   private retryAt = 0;
@@ -74,14 +75,20 @@ export class RetryingLogProcessor implements LogRecordProcessor {
     await this.exporter.shutdown();
   }
 
+  /** Sets the timer for the next batch: after a backoff, at once when a batch is full, else after the delay. */
   private schedule(): void {
-    if (this.closed || this.timer || this.inFlight || this.queue.length === 0) return;
+    if (this.closed || this.inFlight || this.queue.length === 0) return;
     const now = Date.now();
-    const delay = this.retryAt > now ? this.retryAt - now : this.queue.length >= this.opts.maxBatchSize ? 0 : this.opts.scheduleDelayMs;
+    const due = this.retryAt > now ? this.retryAt : this.queue.length >= this.opts.maxBatchSize ? now : now + this.opts.scheduleDelayMs;
+    if (this.timer) {
+      if (due >= this.timerDue) return;
+      clearTimeout(this.timer);
+    }
+    this.timerDue = due;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.exportBatch().then(() => this.schedule());
-    }, delay);
+    }, due - now);
     this.timer.unref();
   }
 
