@@ -2,6 +2,7 @@
 // The `stance` command: composes the packages' entry points; it does no work of its own.
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@stance/shared/config/index';
+import { logProcessWarnings } from '@stance/shared/log/index';
 import { STANCE_VERSION } from '@stance/shared/version';
 import { registerCommands } from './commands/index.js';
 
@@ -12,6 +13,7 @@ const program = new Command('stance')
   .exitOverride();
 
 registerCommands(program);
+logProcessWarnings();
 
 // `stance scan … | head` closes our stdout early: that is the reader's choice, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -216,4 +216,17 @@ describe('agent trust boundaries', () => {
     // The real agents kept streaming through all of it.
     expect((await clusters()).find((c) => c.id === UID.alpha)?.agents.find((a) => a.agentId === 'alpha-agent')?.status).toBe('connected');
   });
+
+  it('writes only JSON lines on stderr, even for Node warnings (TLS to an IP address)', () => {
+    const notJson = (line: string) => {
+      try {
+        JSON.parse(line);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    for (const p of [collector, ...procs]) expect(p.stderrText.filter(notJson), p.name).toEqual([]);
+    expect(procs.some((p) => p.logs.some((l) => l.code === 'DEP0123'))).toBe(true);
+  });
 });

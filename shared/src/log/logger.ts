@@ -28,3 +28,14 @@ export function rootLogger(): Logger {
 export function createLogger(component: string, bindings: Record<string, unknown> = {}): Logger {
   return rootLogger().child({ component, ...bindings });
 }
+
+/**
+ * Node's process warnings (deprecations such as DEP0123, which grpc-js triggers by naming
+ * an IP address as the TLS server name) go to the JSON log instead of a plain stderr line,
+ * so every line a Stance process writes on stderr stays JSON.
+ */
+export function logProcessWarnings(): void {
+  const log = createLogger('node');
+  process.removeAllListeners('warning');
+  process.on('warning', (w: Error & { code?: string }) => log.warn({ warning: w.name, code: w.code }, w.message));
+}
