@@ -1,6 +1,6 @@
 // Findings into the user's observability stack over OTLP, end to end: a real OTLP/HTTP
 // receiver (protobuf decoded with the upstream opentelemetry-proto definitions; once more
-// with http/json), the real collector and cluster agent, and a privileged Deployment
+// with http/json, and once over gRPC), the real collector and cluster agent, and a privileged Deployment
 // applied through @kubernetes/client-node against the test API server. Each transition is
 // one log record with the semantic-convention attributes; metrics arrive too.
 import { mkdtempSync } from 'node:fs';
@@ -22,7 +22,9 @@ interface ApiFinding {
   resource: { uid: string };
 }
 
-describe.each(['http/protobuf', 'http/json'] as const)('OTLP export over %s', (protocol) => {
+const CONTENT_TYPE = { 'http/protobuf': 'application/x-protobuf', 'http/json': 'application/json', grpc: 'application/grpc' } as const;
+
+describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('OTLP export over %s', (protocol) => {
   let api: TestApiServer;
   let receiver: OtlpReceiver;
   let collector: CollectorProcess;
@@ -32,14 +34,16 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP export over %s', (p
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stance-otlp-'));
     receiver = await new OtlpReceiver().start();
+    if (protocol === 'grpc') await receiver.startGrpc();
     api = new TestApiServer();
     api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
     await api.start();
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     api.writeKubeconfig(kubeconfig);
     collector = await startCollector(['--data', join(dir, 'data')], {
-      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+      OTEL_EXPORTER_OTLP_HEADERS: 'x-tenant=e2e%20tenant',
       OTEL_METRIC_EXPORT_INTERVAL: '500',
       OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=e2e,team=platform%20security',
     });
@@ -82,7 +86,7 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP export over %s', (p
 
     const finding = (await getJson<{ items: ApiFinding[] }>(`${collector.httpUrl}/api/v1/findings?control=pod.privileged&namespace=${NS}`)).body.items.find((f) => f.resource.uid === created.metadata!.uid)!;
     expect(opened).toMatchObject<Partial<ReceivedLog>>({
-      contentType: protocol === 'http/json' ? 'application/json' : 'application/x-protobuf',
+      contentType: CONTENT_TYPE[protocol],
       severityNumber: 21, // FATAL: critical
       severityText: 'critical',
       body: finding.message,
@@ -170,9 +174,13 @@ describe.each(['http/protobuf', 'http/json'] as const)('OTLP export over %s', (p
     for (const m of receiver.metrics) for (const p of m.points) expect(Object.keys(p.attributes).filter((k) => /\.(name|uid)$/.test(k) && !k.startsWith('k8s.cluster') && k !== 'k8s.namespace.name')).toEqual([]);
   });
 
-  it('logged where it exports, without header values', () => {
-    const line = collector.logs.find((l) => l.msg === 'exporting findings and metrics over OTLP');
-    expect(line).toMatchObject({ logs: { url: `${receiver.url}/v1/logs`, protocol }, metrics: { url: `${receiver.url}/v1/metrics`, protocol } });
-    expect(receiver.requests.every((r) => r.status === 200)).toBe(true);
+  it('sends the configured headers, and logs where it exports without their values', () => {
+    expect(receiver.requests.length).toBeGreaterThan(0);
+    for (const r of receiver.requests) expect(r).toMatchObject({ status: 200, contentType: CONTENT_TYPE[protocol], headers: { 'x-tenant': 'e2e tenant' } });
+    const line = collector.logs.find((l) => l.msg === 'exporting findings and metrics over OTLP')!;
+    const base = protocol === 'grpc' ? `${receiver.grpcUrl}/` : receiver.url;
+    expect(line).toMatchObject({ logs: { protocol, headers: ['x-tenant'] }, metrics: { protocol } });
+    expect([line.logs, line.metrics].map((s) => (s as { url: string }).url)).toEqual(protocol === 'grpc' ? [base, base] : [`${base}/v1/logs`, `${base}/v1/metrics`]);
+    expect(JSON.stringify(collector.logs)).not.toContain('e2e tenant');
   });
 });

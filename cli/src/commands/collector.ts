@@ -28,6 +28,21 @@ export function register(program: Command): void {
     .option('--custom-controls <path...>', 'files or folders of CEL custom controls (STANCE_CUSTOM_CONTROLS, comma-separated)')
     .option('--allowed-registries <list>', 'image registries pod.image-registry allows, comma-separated (STANCE_ALLOWED_REGISTRIES; off when empty)')
     .option('--posture-interval <duration>', 'how often posture scores go to the history (STANCE_POSTURE_INTERVAL, default 60s)')
+    .addHelpText(
+      'after',
+      `
+OpenTelemetry export (the standard OTEL_* variables; nothing is exported without an endpoint):
+  OTEL_EXPORTER_OTLP_ENDPOINT              base URL, e.g. http://otel-collector:4318 (/v1/logs, /v1/metrics appended)
+  OTEL_EXPORTER_OTLP_{LOGS,METRICS}_ENDPOINT   one signal's full URL (the other stays off unless the base is set)
+  OTEL_EXPORTER_OTLP_PROTOCOL              http/protobuf (default), http/json or grpc (also per signal)
+  OTEL_EXPORTER_OTLP_HEADERS               key=value,... sent with every export (also per signal)
+  OTEL_EXPORTER_OTLP_TIMEOUT, _COMPRESSION export timeout in ms (default 10000), gzip|none
+  OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES   resource (default service.name stance-collector)
+  OTEL_METRIC_EXPORT_INTERVAL              ms between metric exports (default 60000)
+  OTEL_BLRP_MAX_QUEUE_SIZE, OTEL_BLRP_SCHEDULE_DELAY, OTEL_BLRP_MAX_EXPORT_BATCH_SIZE   the finding log queue
+  OTEL_LOGS_EXPORTER / OTEL_METRICS_EXPORTER=none, OTEL_SDK_DISABLED=true   turn export off
+Each finding transition is one log record (event stance.finding.<transition>); metrics as on /metrics.`,
+    )
     .action(async (flags) => {
       const { Collector, loadCollectorConfig } = await import('@stance/collector');
       const collector = new Collector(loadCollectorConfig(flags));

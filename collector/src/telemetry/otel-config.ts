@@ -21,7 +21,7 @@ export interface OtelConfig {
   /** Absent: the signal is not exported (no endpoint, OTEL_SDK_DISABLED, or OTEL_<SIGNAL>_EXPORTER=none). */
   logs?: SignalExport;
   metrics?: SignalExport;
-  /** service.name, service.version and OTEL_RESOURCE_ATTRIBUTES, in that order of precedence reversed (service.name wins). */
+  /** OTEL_RESOURCE_ATTRIBUTES with service.version; service.name from OTEL_SERVICE_NAME, else the attributes, else stance-collector. */
   resource: Record<string, string>;
   metricIntervalMs: number;
   /** OTEL_BLRP_*: the log queue. */
@@ -116,7 +116,7 @@ export function loadOtelConfig(env: NodeJS.ProcessEnv, serviceVersion: string): 
     logQueue: {
       maxQueueSize,
       maxBatchSize: Math.min(maxQueueSize, parseIntSetting('OTEL_BLRP_MAX_EXPORT_BATCH_SIZE', nonEmpty(env.OTEL_BLRP_MAX_EXPORT_BATCH_SIZE) ?? '512', 1, 100_000)),
-      // Findings follow a change within a second: the default batching delay is short.
+      // The least time between two log batches: a lone transition leaves at once, a burst in batches.
       scheduleDelayMs: parseIntSetting('OTEL_BLRP_SCHEDULE_DELAY (ms)', nonEmpty(env.OTEL_BLRP_SCHEDULE_DELAY) ?? '200', 0, 3_600_000),
     },
   };

@@ -32,18 +32,21 @@ describe('RetryingLogProcessor', () => {
     vi.restoreAllMocks();
   });
 
-  it('batches after the schedule delay, or at once when a batch is full', async () => {
+  it('sends a lone record at once, batches a stream, and a full batch without waiting', async () => {
     const exporter = new ScriptedExporter();
     const p = new RetryingLogProcessor(exporter, stats, { maxQueueSize: 100, maxBatchSize: 3, scheduleDelayMs: 200 });
     p.onEmit(record(1));
-    await vi.advanceTimersByTimeAsync(100);
-    expect(exporter.batches).toEqual([]);
-    await vi.advanceTimersByTimeAsync(150);
-    expect(exporter.batches).toEqual([[1]]);
-    for (const i of [2, 3, 4, 5]) p.onEmit(record(i));
     await vi.advanceTimersByTimeAsync(1);
+    expect(exporter.batches).toEqual([[1]]);
+    p.onEmit(record(2));
+    await vi.advanceTimersByTimeAsync(100);
+    expect(exporter.batches).toEqual([[1]]); // within the delay since the last batch
+    for (const i of [3, 4, 5]) p.onEmit(record(i));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(exporter.batches).toEqual([[1], [2, 3, 4]]); // full: at once
+    await vi.advanceTimersByTimeAsync(150);
     expect(exporter.batches).toEqual([[1], [2, 3, 4]]);
-    await vi.advanceTimersByTimeAsync(300);
+    await vi.advanceTimersByTimeAsync(100);
     expect(exporter.batches).toEqual([[1], [2, 3, 4], [5]]);
     expect(stats.bySignal.logs).toEqual({ exported: 5, failures: 0, dropped: 0 });
   });

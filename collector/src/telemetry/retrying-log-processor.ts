@@ -12,7 +12,10 @@ import type { ExportStats } from './export-stats.js';
 export interface RetryOptions {
   maxQueueSize: number;
   maxBatchSize: number;
-  /** How long records wait for company before a batch leaves (unless it is already full). */
+  /**
+   * The least time between two batches (unless one is full): a lone record after a quiet
+   * spell leaves at once, a stream of them leaves in batches.
+   */
   scheduleDelayMs: number;
   minBackoffMs?: number;
   maxBackoffMs?: number;
@@ -27,6 +30,7 @@ export class RetryingLogProcessor implements LogRecordProcessor {
   private queue: ReadableLogRecord[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerDue = 0;
+  private lastExportAt = -Infinity;
   private inFlight: Promise<void> | undefined;
   private backoffMs = 0;
   private retryAt = 0;
@@ -79,7 +83,7 @@ export class RetryingLogProcessor implements LogRecordProcessor {
   private schedule(): void {
     if (this.closed || this.inFlight || this.queue.length === 0) return;
     const now = Date.now();
-    const due = this.retryAt > now ? this.retryAt : this.queue.length >= this.opts.maxBatchSize ? now : now + this.opts.scheduleDelayMs;
+    const due = this.retryAt > now ? this.retryAt : this.queue.length >= this.opts.maxBatchSize ? now : Math.max(now, this.lastExportAt + this.opts.scheduleDelayMs);
     if (this.timer) {
       if (due >= this.timerDue) return;
       clearTimeout(this.timer);
@@ -95,6 +99,7 @@ export class RetryingLogProcessor implements LogRecordProcessor {
   private exportBatch(): Promise<void> {
     if (this.inFlight || this.queue.length === 0) return this.inFlight ?? Promise.resolve();
     const batch = this.queue.splice(0, this.opts.maxBatchSize);
+    this.lastExportAt = Date.now();
     const done = new Promise<ExportResult>((resolve) => {
       try {
         this.exporter.export(batch, resolve);

@@ -1,7 +1,9 @@
-// A real OTLP/HTTP receiver for tests: POST /v1/logs and /v1/metrics, protobuf decoded
-// with the upstream opentelemetry-proto definitions (the .proto files the npm package
-// @elastic/mockotlpserver ships, loaded with protobufjs), or OTLP/JSON. What arrives is
+// A real OTLP receiver for tests: OTLP/HTTP (POST /v1/logs and /v1/metrics, protobuf or
+// JSON) and, on request, OTLP/gRPC (the LogsService and MetricsService Export methods).
+// Protobuf is decoded with the upstream opentelemetry-proto definitions (the .proto files
+// the npm package @elastic/mockotlpserver ships, loaded with protobufjs). What arrives is
 // kept in a plain form (attributes as values) for assertions.
+import { Server as GrpcServer, ServerCredentials, type Metadata, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -65,15 +67,20 @@ function attributes(kvs: Decoded[] | undefined): Record<string, unknown> {
   return Object.fromEntries((kvs ?? []).map((kv) => [kv.key as string, anyValue(kv.value as Decoded)]));
 }
 
+const metadataOf = (m: Metadata) => Object.fromEntries(Object.entries(m.getMap()).map(([k, v]) => [k, String(v)]));
+
 const list = (v: unknown) => (Array.isArray(v) ? (v as Decoded[]) : []);
 
 export class OtlpReceiver {
   readonly logs: ReceivedLog[] = [];
   readonly metrics: ReceivedMetric[] = [];
-  readonly requests: { path: string; contentType: string; status: number }[] = [];
+  readonly requests: { path: string; contentType: string; status: number; headers: Record<string, string> }[] = [];
   private server: Server | undefined;
+  private grpc: GrpcServer | undefined;
   private readonly types = loadProtos();
   url = '';
+  /** host:port of the gRPC listener, once started. */
+  grpcUrl = '';
 
   /** Listens on 127.0.0.1 (`port` 0: any free port). */
   async start(port = 0): Promise<this> {
@@ -92,7 +99,7 @@ export class OtlpReceiver {
           res.setHeader('content-type', 'text/plain');
           res.end(`cannot decode: ${(err as Error).message}`);
         }
-        this.requests.push({ path: req.url ?? '', contentType, status });
+        this.requests.push({ path: req.url ?? '', contentType, status, headers: req.headers as Record<string, string> });
         if (status !== 200) return;
         // An empty Export*ServiceResponse: full success.
         res.writeHead(200, { 'content-type': contentType === 'application/json' ? 'application/json' : 'application/x-protobuf' });
@@ -108,7 +115,41 @@ export class OtlpReceiver {
     return this;
   }
 
+  /** Also listens for OTLP/gRPC (plain text) on 127.0.0.1. */
+  async startGrpc(): Promise<this> {
+    this.grpc = new GrpcServer();
+    for (const [signal, type] of [['logs', this.types.logs], ['metrics', this.types.metrics]] as const) {
+      const service = signal === 'logs' ? 'opentelemetry.proto.collector.logs.v1.LogsService' : 'opentelemetry.proto.collector.metrics.v1.MetricsService';
+      const method = {
+        path: `/${service}/Export`,
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (v: Decoded) => Buffer.from(type.encode(type.fromObject(v)).finish()),
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: () => Buffer.alloc(0), // an empty Export*ServiceResponse: full success
+        responseDeserialize: () => ({}),
+      };
+      this.grpc.addService({ Export: method }, {
+        Export: (call: ServerUnaryCall<Buffer, unknown>, done: sendUnaryData<unknown>) => {
+          const headers = metadataOf(call.metadata);
+          try {
+            this.accept(`/v1/${signal}`, 'application/x-protobuf', call.request, 'application/grpc');
+            this.requests.push({ path: method.path, contentType: 'application/grpc', status: 200, headers });
+            done(null, {});
+          } catch (err) {
+            this.requests.push({ path: method.path, contentType: 'application/grpc', status: 400, headers });
+            done(err as Error, null);
+          }
+        },
+      });
+    }
+    const port = await new Promise<number>((resolve, reject) => this.grpc!.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    this.grpcUrl = `http://127.0.0.1:${port}`;
+    return this;
+  }
+
   async stop(): Promise<void> {
+    this.grpc?.forceShutdown();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server?.closeAllConnections();
   }
@@ -119,7 +160,8 @@ export class OtlpReceiver {
     return type.toObject(type.decode(body), { longs: String, enums: Number, bytes: String, defaults: false }) as Decoded;
   }
 
-  private accept(path: string, contentType: string, body: Buffer): void {
+  /** `via`: what the records say they came as (the content type, or application/grpc). */
+  private accept(path: string, contentType: string, body: Buffer, via = contentType): void {
     if (path === '/v1/logs') {
       const req = this.decode(this.types.logs, contentType, body);
       for (const rl of list(req.resourceLogs)) {
@@ -135,7 +177,7 @@ export class OtlpReceiver {
               attributes: attributes(list(r.attributes)),
               resource,
               scope: ((sl.scope as Decoded | undefined)?.name as string) ?? '',
-              contentType,
+              contentType: via,
             });
           }
         }
@@ -158,7 +200,7 @@ export class OtlpReceiver {
                 ...(p.count !== undefined ? { count: Number(p.count) } : {}),
               })),
               resource,
-              contentType,
+              contentType: via,
             });
           }
         }
