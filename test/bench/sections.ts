@@ -6,5 +6,6 @@ import { steady } from './sections/steady.js';
 import { sync } from './sections/sync.js';
 import { findings } from './sections/findings.js';
 import { node } from './sections/node.js';
+import { secrets } from './sections/secrets.js';
 
-export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node];
+export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node, secrets];

@@ -41,6 +41,24 @@ describe('config.sensitive-configmap', () => {
     expect(o.status).toBe('pass');
   });
 
+  it('finds cloud keys inside configuration files by their content', () => {
+    const accountKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'.repeat(2) + '==';
+    const o = run(
+      configMap({
+        'appsettings.json': JSON.stringify({ Storage: `DefaultEndpointsProtocol=https;AccountName=shop;AccountKey=${accountKey};EndpointSuffix=core.windows.net` }),
+        'gcp.json': JSON.stringify({ type: 'service_account', project_id: 'shop', private_key: '-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----\n' }),
+        config: '[DEFAULT]\nuser=ocid1.user.oc1..aaaa\nfingerprint=12:34\nkey_file=~/.oci/key.pem\npass_phrase=Tr0ub4dor-3\n',
+        'settings.yaml': 'storage:\n  accountKey: ${STORAGE_KEY}\n',
+      }),
+    );
+    expect(o.evidence).toEqual(['data["appsettings.json"]', 'data["gcp.json"]', 'data.config']);
+    expect(o.message).toContain('an Azure storage or shared access key');
+    expect(o.message).toContain('a GCP service account key');
+    expect(o.message).toContain('an OCI API key or its passphrase in an OCI config');
+    expect(JSON.stringify(o)).not.toContain(accountKey);
+    expect(JSON.stringify(o)).not.toContain('Tr0ub4dor');
+  });
+
   it('passes a ConfigMap without data', () => {
     expect(run({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'p' } }).status).toBe('pass');
   });

@@ -82,6 +82,15 @@ describe('pod.secret-in-env', () => {
     expect(JSON.stringify(o)).not.toContain(awsKey);
   });
 
+  it('finds service tokens under any name', () => {
+    const webhook = 'https://hooks.slack.com/services/T0123ABCD/B0123ABCDEF/' + 'R4nd0mT0k3nV4lu3xQ9zL2pW';
+    const o = outcome(secretInEnv, deployment({ containers: [hardened('app', { env: [{ name: 'NOTIFY', value: webhook }, { name: 'OPTS', value: '--registry-token=npm_' + 'R4nd0mT0k3nV4lu3xQ9zL2pW8sK5mN7bC1dF' }] })] }));
+    expect(o.status).toBe('fail');
+    expect(o.message).toContain('a Slack webhook URL');
+    expect(o.message).toContain('an npm access token');
+    expect(JSON.stringify(o)).not.toContain('R4nd0m');
+  });
+
   it('passes references, paths, flags and pointers to secrets', () => {
     const o = outcome(
       secretInEnv,
@@ -94,6 +103,10 @@ describe('pod.secret-in-env', () => {
               { name: 'SECRET_NAME', value: 'web-tls' },
               { name: 'AUTH_TOKEN', value: '$(TOKEN_FROM_SECRET)' },
               { name: 'REQUIRE_PASSWORD', value: 'true' },
+              { name: 'DB_PASSWORD', value: '${DB_PASSWORD}' },
+              { name: 'API_KEY', value: '********' },
+              { name: 'TOKENIZER', value: 'standard' },
+              { name: 'DATABASE_URL', value: 'postgres://db.example.com:5432/app' },
             ],
           }),
         ],
