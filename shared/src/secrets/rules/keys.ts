@@ -99,15 +99,6 @@ export const KEY_RULES: readonly SecretRule[] = [
     examples: { match: ['AKIA' + 'IOSFODNN7EXAMPLE', 'aws.key=ASIA' + 'IOSFODNN7EXAMPLE\n'], nearMiss: ['AKIA' + 'IOSFODNN7EXAMPL', 'AKIA' + 'IOSFODNN7EXAMPLEX', 'AKIA' + 'iosfodnn7example'] },
   },
   {
-    // linear: as aws-access-key-id.
-    id: 'aws-iam-unique-id',
-    reason: 'an AWS IAM unique id',
-    description: 'An AWS IAM unique id (AGPA group, AIDA user, AROA role, AIPA instance profile, ANPA/ANVA policy, APKA public key): an identifier that maps an account, reported with the keys.',
-    anchors: ['AGPA', 'AIDA', 'AROA', 'AIPA', 'ANPA', 'ANVA', 'APKA'],
-    pattern: re`${START}(?:AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}${END}`,
-    examples: { match: ['AROA' + 'IOSFODNN7EXAMPLE:session'], nearMiss: ['AROA' + 'IOSFODNN7EXAM'] },
-  },
-  {
     // linear: literals with optional separators, bounded blanks, 40 characters and a
     // one-character look-ahead.
     id: 'aws-secret-access-key',
