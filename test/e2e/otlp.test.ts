@@ -3,13 +3,14 @@
 // with http/json, and once over gRPC), the real collector and cluster agent, and a privileged Deployment
 // applied through @kubernetes/client-node against the test API server. Each transition is
 // one log record with the semantic-convention attributes; metrics arrive too.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestApiServer } from '@stance/dev-cluster';
-import { getJson, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
+import { getJson, REPO_ROOT, runStance, shellDeployment, startCollector, waitFor, type CollectorProcess, type StanceProcess } from '../src/harness/index.js';
 import { OtlpReceiver, type ReceivedLog } from '../src/harness/otlp-receiver.js';
 
 const NS = 'shop';
@@ -182,5 +183,28 @@ describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('OTLP export over
     expect(line).toMatchObject({ logs: { protocol, headers: ['x-tenant'] }, metrics: { protocol } });
     expect([line.logs, line.metrics].map((s) => (s as { url: string }).url)).toEqual(protocol === 'grpc' ? [base, base] : [`${base}/v1/logs`, `${base}/v1/metrics`]);
     expect(JSON.stringify(collector.logs)).not.toContain('e2e tenant');
+  });
+});
+
+// The image runs the esbuild bundle, which loads the exporter packages differently (a
+// CommonJS module imported dynamically): each protocol must start and export there too.
+describe('OTLP export from the bundle (what the image runs)', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build.ts', '--quiet'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  }, 120_000);
+
+  it.each(['http/protobuf', 'http/json', 'grpc'] as const)('exports over %s', async (protocol) => {
+    const receiver = await new OtlpReceiver().start();
+    if (protocol === 'grpc') await receiver.startGrpc();
+    const dir = mkdtempSync(join(tmpdir(), 'stance-otlp-bundle-'));
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? receiver.grpcUrl : receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol, OTEL_METRIC_EXPORT_INTERVAL: '300' };
+    const built = await startCollector(['--data', join(dir, 'data')], env, { built: true });
+    try {
+      await waitFor('a metric export', () => receiver.metrics.some((m) => m.name === 'stance.ingest.messages') || undefined, 15_000, 50);
+      expect(built.logs.some((l) => l.msg === 'exporting findings and metrics over OTLP')).toBe(true);
+    } finally {
+      expect((await built.kill()).code).toBe(0);
+      await receiver.stop();
+    }
   });
 });

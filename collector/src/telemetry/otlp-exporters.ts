@@ -11,6 +11,21 @@ import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import type { LogRecordExporter } from '@opentelemetry/sdk-logs';
 import type { SignalExport } from './otel-config.js';
 
+/**
+ * A class a CommonJS exporter package exports: by name under Node's ESM loader, under
+ * `default` in the esbuild bundle (which exposes a dynamically imported CommonJS module
+ * only as its default export).
+ */
+function exported<T>(mod: unknown, name: string): T {
+  const m = mod as Record<string, unknown> & { default?: Record<string, unknown> };
+  const value = m[name] ?? m.default?.[name];
+  if (typeof value !== 'function') throw new TypeError(`the OTLP exporter package exports no ${name}`);
+  return value as T;
+}
+
+type LogExporterClass = new (config: object) => LogRecordExporter;
+type MetricExporterClass = new (config: object) => PushMetricExporter;
+
 type HttpConfig = NonNullable<ConstructorParameters<typeof import('@opentelemetry/exporter-logs-otlp-proto').OTLPLogExporter>[0]>;
 /** The exporters' compression enum has the same string values as the setting. */
 type Compression = HttpConfig['compression'];
@@ -26,23 +41,23 @@ function grpcOptions(s: SignalExport) {
 }
 
 export async function logExporter(s: SignalExport): Promise<LogRecordExporter> {
-  switch (s.protocol) {
-    case 'http/protobuf':
-      return new (await import('@opentelemetry/exporter-logs-otlp-proto')).OTLPLogExporter(httpOptions(s));
-    case 'http/json':
-      return new (await import('@opentelemetry/exporter-logs-otlp-http')).OTLPLogExporter(httpOptions(s));
-    case 'grpc':
-      return new (await import('@opentelemetry/exporter-logs-otlp-grpc')).OTLPLogExporter(grpcOptions(s));
-  }
+  const mod =
+    s.protocol === 'grpc'
+      ? await import('@opentelemetry/exporter-logs-otlp-grpc')
+      : s.protocol === 'http/json'
+        ? await import('@opentelemetry/exporter-logs-otlp-http')
+        : await import('@opentelemetry/exporter-logs-otlp-proto');
+  const Exporter = exported<LogExporterClass>(mod, 'OTLPLogExporter');
+  return new Exporter(s.protocol === 'grpc' ? grpcOptions(s) : httpOptions(s));
 }
 
 export async function metricExporter(s: SignalExport): Promise<PushMetricExporter> {
-  switch (s.protocol) {
-    case 'http/protobuf':
-      return new (await import('@opentelemetry/exporter-metrics-otlp-proto')).OTLPMetricExporter(httpOptions(s));
-    case 'http/json':
-      return new (await import('@opentelemetry/exporter-metrics-otlp-http')).OTLPMetricExporter(httpOptions(s));
-    case 'grpc':
-      return new (await import('@opentelemetry/exporter-metrics-otlp-grpc')).OTLPMetricExporter(grpcOptions(s));
-  }
+  const mod =
+    s.protocol === 'grpc'
+      ? await import('@opentelemetry/exporter-metrics-otlp-grpc')
+      : s.protocol === 'http/json'
+        ? await import('@opentelemetry/exporter-metrics-otlp-http')
+        : await import('@opentelemetry/exporter-metrics-otlp-proto');
+  const Exporter = exported<MetricExporterClass>(mod, 'OTLPMetricExporter');
+  return new Exporter(s.protocol === 'grpc' ? grpcOptions(s) : httpOptions(s));
 }
