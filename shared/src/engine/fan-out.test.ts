@@ -48,11 +48,11 @@ describe('fan-out of a change', () => {
     expect(rs.map((r) => `${r.kind}/${r.subject.namespace}/${r.subject.name}`).sort()).toEqual(['Pod/ns3/p1', 'ServiceAccount/ns3/sa0']);
   });
 
-  it('a NetworkPolicy change reaches its namespace only, one control per workload', () => {
+  it('a NetworkPolicy change reaches its namespace only, the NetworkPolicy controls per workload', () => {
     const rs = upsert({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'ns5' }, spec: { podSelector: { matchLabels: { app: 'd1' } } } });
     expect(rs).toHaveLength(1 + 110 + 1); // itself, workloads, namespace
     expect(rs.every((r) => r.subject.namespace === 'ns5' || r.kind === 'Namespace')).toBe(true);
-    expect(rs.find((r) => r.kind === 'Pod')!.controlIds).toEqual(['net.pod-not-isolated']);
+    expect(rs.find((r) => r.kind === 'Pod')!.controlIds).toEqual(['net.pod-not-isolated', 'net.pod-egress-not-isolated']);
   });
 
   it('a binding change reaches the ServiceAccounts it names, before or after, never workloads', () => {

@@ -1,5 +1,8 @@
-// NetworkPolicy semantics Stance needs: which policy types a policy has and whether it
-// selects a pod's labels (policies only ever select pods in their own namespace).
+// NetworkPolicy semantics Stance needs: which policy types a policy has, whether it
+// selects a pod's labels (policies only ever select pods in their own namespace), and the
+// rules of each direction with their peers. Ingress and egress are judged separately: a
+// pod is isolated in a direction when any policy of that type selects it, and then admits
+// only what the union of those policies' rules allows.
 import type { KubeObject } from '../model/object.js';
 import { safeMatchesSelector, type LabelSelector } from './selector.js';
 
@@ -8,7 +11,8 @@ export type PolicyType = 'Ingress' | 'Egress';
 interface PolicySpec {
   podSelector?: LabelSelector;
   policyTypes?: string[];
-  egress?: unknown[];
+  ingress?: unknown;
+  egress?: unknown;
 }
 
 function specOf(policy: KubeObject): PolicySpec {
@@ -38,12 +42,53 @@ export interface Isolation {
   egress: KubeObject[];
 }
 
+/** One `from` / `to` entry. The API requires at least one field. */
+export interface PolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr?: string; except?: string[] };
+}
+
+/** One entry of spec.ingress or spec.egress. */
+export interface TrafficRule {
+  policy: KubeObject;
+  direction: PolicyType;
+  /** Index in spec.ingress / spec.egress. */
+  index: number;
+  /** `any`: the rule has no (or an empty) `from`/`to`, so every source or destination. */
+  peers: 'any' | PolicyPeer[];
+  /** `any`: no (or empty) `ports`, so every port. */
+  ports: 'any' | unknown[];
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function peersOf(list: unknown): 'any' | PolicyPeer[] {
+  if (!Array.isArray(list) || list.length === 0) return 'any';
+  return list.filter((p): p is PolicyPeer => isRecord(p) && (isRecord(p.podSelector) || isRecord(p.namespaceSelector) || isRecord(p.ipBlock)));
+}
+
+/** The rules of one direction. No rules (absent or `[]`) admit nothing once the pod is isolated. */
+export function rulesOf(policy: KubeObject, direction: PolicyType): TrafficRule[] {
+  const list = direction === 'Ingress' ? specOf(policy).ingress : specOf(policy).egress;
+  if (!Array.isArray(list)) return [];
+  return list.map((r, index) => {
+    const rule = isRecord(r) ? r : {};
+    const ports = Array.isArray(rule.ports) && rule.ports.length > 0 ? rule.ports : 'any';
+    return { policy, direction, index, peers: peersOf(direction === 'Ingress' ? rule.from : rule.to), ports };
+  });
+}
+
 interface CompiledPolicy {
   policy: KubeObject;
   ingress: boolean;
   egress: boolean;
   /** matchLabels pairs of a plain selector; undefined: use the general matcher. */
   pairs: [string, unknown][] | undefined;
+  ingressRules: TrafficRule[];
+  egressRules: TrafficRule[];
 }
 
 const compiledLists = new WeakMap<readonly KubeObject[], CompiledPolicy[]>();
@@ -63,7 +108,16 @@ function compiled(policies: readonly KubeObject[]): CompiledPolicy[] {
       typeof sel === 'object' && sel !== null && !Array.isArray(sel) &&
       (sel.matchExpressions === undefined || (Array.isArray(sel.matchExpressions) && sel.matchExpressions.length === 0)) &&
       (sel.matchLabels === undefined || (typeof sel.matchLabels === 'object' && sel.matchLabels !== null && !Array.isArray(sel.matchLabels)));
-    return { policy, ingress: types.includes('Ingress'), egress: types.includes('Egress'), pairs: plain ? Object.entries(sel.matchLabels ?? {}) : undefined };
+    const ingress = types.includes('Ingress');
+    const egress = types.includes('Egress');
+    return {
+      policy,
+      ingress,
+      egress,
+      pairs: plain ? Object.entries(sel.matchLabels ?? {}) : undefined,
+      ingressRules: ingress ? rulesOf(policy, 'Ingress') : [],
+      egressRules: egress ? rulesOf(policy, 'Egress') : [],
+    };
   });
   compiledLists.set(policies, out);
   return out;
@@ -85,4 +139,68 @@ export function isolationOf(policies: readonly KubeObject[], podLabels: Record<s
     if (c.egress) out.egress.push(c.policy);
   }
   return out;
+}
+
+/** One direction of a pod's traffic: the policies isolating it and what their rules admit. */
+export interface DirectionTraffic {
+  direction: PolicyType;
+  /** Policies of this type that select the pod; none: not isolated, everything is admitted. */
+  policies: KubeObject[];
+  rules: TrafficRule[];
+}
+
+export interface Traffic {
+  ingress: DirectionTraffic;
+  egress: DirectionTraffic;
+}
+
+/** What the policies of a pod's namespace admit for it, per direction. */
+export function trafficOf(policies: readonly KubeObject[], podLabels: Record<string, string> | undefined): Traffic {
+  const out: Traffic = {
+    ingress: { direction: 'Ingress', policies: [], rules: [] },
+    egress: { direction: 'Egress', policies: [], rules: [] },
+  };
+  for (const c of compiled(policies)) {
+    if (!selects(c, podLabels)) continue;
+    if (c.ingress) {
+      out.ingress.policies.push(c.policy);
+      out.ingress.rules.push(...c.ingressRules);
+    }
+    if (c.egress) {
+      out.egress.policies.push(c.policy);
+      out.egress.rules.push(...c.egressRules);
+    }
+  }
+  return out;
+}
+
+/** The first rule admitting every peer on every port (isolated in name only), if any. */
+export function allowAllRule(t: DirectionTraffic): TrafficRule | undefined {
+  return t.rules.find((r) => r.peers === 'any' && r.ports === 'any');
+}
+
+/** Whether nothing restricts this direction: not isolated, or a rule admits everything. */
+export function isOpen(t: DirectionTraffic): boolean {
+  return t.policies.length === 0 || allowAllRule(t) !== undefined;
+}
+
+/**
+ * Whether traffic from outside the cluster (a load balancer, a node port, an external IP)
+ * may reach the pod: not isolated, or a rule with any source or an ipBlock (the client
+ * address may reach the pod as is, or translated to a node's: an ipBlock may admit either).
+ */
+export function admitsExternal(t: DirectionTraffic): boolean {
+  if (t.policies.length === 0) return true;
+  return t.rules.some((r) => r.peers === 'any' || r.peers.some((p) => isRecord(p.ipBlock)));
+}
+
+/** Whether some pod (an ingress controller, any other workload) may reach it. */
+export function admitsPods(t: DirectionTraffic): boolean {
+  if (t.policies.length === 0) return true;
+  return t.rules.some((r) => r.peers === 'any' || r.peers.some((p) => isRecord(p.podSelector) || isRecord(p.namespaceSelector)));
+}
+
+/** "NetworkPolicy allow-all ingress rule #0" */
+export function describeRule(r: TrafficRule): string {
+  return `NetworkPolicy ${r.policy.metadata.name} ${r.direction.toLowerCase()} rule #${r.index}`;
 }

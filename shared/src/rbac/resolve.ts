@@ -1,7 +1,8 @@
 // Resolves what a binding grants: its roleRef's rules, including ClusterRoles aggregated
 // by label selector, each rule remembered with the role and index it came from so
 // findings can point at it. Reads go through the caller's view (recorded by the engine).
-import type { ClusterView } from '../engine/types.js';
+import { lookupIn } from '../engine/lookup.js';
+import type { ClusterView, LookupIndex } from '../engine/types.js';
 import type { KubeObject } from '../model/object.js';
 import { listInNamespace } from '../network/same-namespace.js';
 import { safeMatchesSelector, type LabelSelector } from '../network/selector.js';
@@ -44,6 +45,44 @@ export function aggregates(aggregator: KubeObject, role: KubeObject): boolean {
   return selectorsOf(aggregator).some((sel) => safeMatchesSelector(sel, role.metadata.labels));
 }
 
+const labelKey = (k: string, v: string) => `${k}\u0001${v}`;
+
+/** ClusterRoles by each of their label pairs: aggregation selectors look candidates up by one. */
+export const CLUSTER_ROLES_BY_LABEL: LookupIndex = {
+  id: 'rbac.cluster-roles-by-label',
+  keysOf: (r) => Object.entries(r.metadata.labels ?? {}).map(([k, v]) => labelKey(k, v)),
+};
+
+/** One matchLabels pair every role the selector matches carries, if the selector has one. */
+function requiredPair(sel: unknown): string | undefined {
+  if (typeof sel !== 'object' || sel === null) return undefined;
+  const labels = (sel as LabelSelector).matchLabels;
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) return undefined;
+  for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') return labelKey(k, v);
+  return undefined;
+}
+
+const BUILTIN_ROLES: ReadonlySet<KubeObject> = new Set(Object.values(DEFAULT_CLUSTER_ROLES));
+
+/**
+ * The ClusterRoles `aggregator` pulls in: those of the view its selectors match (looked up
+ * by a label pair when a selector has one, so a ClusterRole change reaches only the
+ * aggregators that could select it), and the built-in defaults the view lacks.
+ */
+function aggregatedBy(view: ClusterView, aggregator: KubeObject): KubeObject[] {
+  const out = new Set<KubeObject>();
+  for (const sel of selectorsOf(aggregator)) {
+    const pair = requiredPair(sel);
+    const candidates = pair ? lookupIn(view, 'ClusterRole', CLUSTER_ROLES_BY_LABEL, pair) : view.list('ClusterRole');
+    for (const c of candidates) if (aggregates(aggregator, c)) out.add(c);
+    for (const builtin of BUILTIN_ROLES) {
+      if (!safeMatchesSelector(sel, builtin.metadata.labels) || builtin.metadata.name === aggregator.metadata.name) continue;
+      if (!view.get('ClusterRole', undefined, builtin.metadata.name!)) out.add(builtin);
+    }
+  }
+  return [...out];
+}
+
 /**
  * A role's effective rules: its own, plus (for an aggregated ClusterRole) those of every
  * ClusterRole its selectors match, transitively. In a live cluster the controller has
@@ -56,11 +95,10 @@ export function effectiveRules(view: ClusterView, role: KubeObject): SourcedRule
     const id = `${r.kind}/${r.metadata.name}`;
     if (visited.has(id)) return;
     visited.add(id);
-    rulesOf(r.rules).forEach((rule, index) => out.push({ rule, index, from: id, own }));
+    const from = BUILTIN_ROLES.has(r) ? `${id} (built-in)` : id;
+    rulesOf(r.rules).forEach((rule, index) => out.push({ rule, index, from, own }));
     if (!isAggregated(r)) return;
-    for (const candidate of view.list('ClusterRole')) {
-      if (aggregates(r, candidate)) visit(candidate, false);
-    }
+    for (const candidate of aggregatedBy(view, r)) visit(candidate, false);
   };
   visit(role, true);
   return out;
@@ -79,13 +117,9 @@ export function resolveRoleRef(view: ClusterView, binding: KubeObject): Resolved
   }
   const role = view.get('ClusterRole', undefined, ref.name);
   if (role) return { kind: 'ClusterRole', name: ref.name, object: role, rules: effectiveRules(view, role) };
-  const builtin = DEFAULT_CLUSTER_ROLES[ref.name];
+  const builtin = Object.prototype.hasOwnProperty.call(DEFAULT_CLUSTER_ROLES, ref.name) ? DEFAULT_CLUSTER_ROLES[ref.name] : undefined;
   if (!builtin) return undefined;
-  return {
-    kind: 'ClusterRole',
-    name: ref.name,
-    rules: builtin.map((rule, index) => ({ rule, index, from: `ClusterRole/${ref.name} (built-in)`, own: true })),
-  };
+  return { kind: 'ClusterRole', name: ref.name, rules: effectiveRules(view, builtin) };
 }
 
 /**

@@ -45,10 +45,33 @@ export interface Target {
   resource: string;
 }
 
-/** Whether the rule allows any of `verbs` on any of `targets`. */
+/** Whether the rule allows any of `verbs` on any of `targets` (named objects included). */
 export function ruleAllows(rule: PolicyRule, verbs: readonly string[], targets: readonly Target[]): boolean {
   if (!verbs.some((v) => verbMatches(rule, v))) return false;
   return targets.some((t) => groupMatches(rule, t.group) && resourceMatches(rule, t.resource));
+}
+
+/**
+ * A rule with resourceNames authorizes only requests that name one of those objects: never
+ * `create`, `deletecollection`, nor a `list`/`watch` of the whole collection.
+ */
+export function isNamed(rule: PolicyRule): boolean {
+  return (rule.resourceNames?.length ?? 0) > 0;
+}
+
+/** One API request, as the RBAC authorizer sees it. `resource` may be `pods/exec`. */
+export interface ResourceRequest {
+  verb: string;
+  group: string;
+  resource: string;
+  /** The object named by the request; absent for create and for collection reads. */
+  name?: string;
+}
+
+/** The authorizer's RuleAllows for a resource request: verb, group, resource and resourceNames. */
+export function ruleAllowsRequest(rule: PolicyRule, req: ResourceRequest): boolean {
+  if (!verbMatches(rule, req.verb) || !groupMatches(rule, req.group) || !resourceMatches(rule, req.resource)) return false;
+  return !isNamed(rule) || (req.name !== undefined && rule.resourceNames!.includes(req.name));
 }
 
 export function describeRule(rule: PolicyRule): string {

@@ -10,7 +10,7 @@ export const networkExemptions: readonly ExemptionRule[] = [
     reason: 'system namespace: control-plane and add-on components need broad connectivity; isolate them with policies your CNI and distribution support',
   },
   {
-    controls: ['net.pod-not-isolated'],
+    controls: ['net.pod-not-isolated', 'net.pod-egress-not-isolated'],
     namespaces: ['kube-system'],
     reason: 'control-plane and add-on pods in kube-system are managed by the platform',
   },

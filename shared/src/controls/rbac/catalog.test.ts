@@ -12,9 +12,11 @@ const EXPECTED: Record<string, string | undefined> = {
   'rbac.escalate-bind-impersonate': '5.1.8',
   'rbac.nodes-proxy': '5.1.10',
   'rbac.anonymous-binding': '5.1.7',
+  'rbac.binding-missing-role': undefined,
   'rbac.workload-powerful-sa': undefined,
   'net.namespace-no-networkpolicy': '5.3.2',
   'net.pod-not-isolated': '5.3.2',
+  'net.pod-egress-not-isolated': '5.3.2',
   'net.exposed-service': undefined,
   'net.ingress-no-tls': undefined,
 };

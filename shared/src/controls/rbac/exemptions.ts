@@ -45,6 +45,13 @@ export const rbacExemptions: readonly ExemptionRule[] = [
     reason: 'default binding of cluster-admin to the system:masters group (bootstrap policy); audit membership of system:masters instead',
   },
   {
+    controls: ['rbac.binding-missing-role'],
+    kinds: ['RoleBinding', 'ClusterRoleBinding'],
+    namePrefixes: ['system:'],
+    reason:
+      'Kubernetes\' own system: bindings are platform defaults: the control plane, its controllers and add-ons create and reconcile the roles they refer to, which manifests and partial views often leave out',
+  },
+  {
     controls: COMPONENT_ROLE_CONTROLS,
     kinds: RBAC_KINDS,
     namePrefixes: ['kubeadm:'],

@@ -4,7 +4,7 @@
 import type { CheckResult, ClusterView, Control, ControlMeta } from '../../engine/types.js';
 import type { KubeObject } from '../../model/object.js';
 import { isBound, effectiveRules, resolveRoleRef, type SourcedRule } from '../../rbac/resolve.js';
-import type { Right } from '../../rbac/rights.js';
+import { rulesGranting, type Right } from '../../rbac/rights.js';
 import { describeRule } from '../../rbac/rules.js';
 import { describeSubjects, roleRefOf, subjectsOf } from '../../rbac/subjects.js';
 import { isBindingKind, RBAC_KINDS } from '../../rbac/types.js';
@@ -24,7 +24,7 @@ function checkBinding(binding: KubeObject, right: Right, view: ClusterView): Che
   if (!ref || subjectsOf(binding).length === 0) return null; // grants nothing to anyone
   const role = resolveRoleRef(view, binding);
   if (!role) return { noData: `${ref.kind} ${ref.name} referenced by roleRef was not found; cannot tell what it grants` };
-  const offending = role.rules.filter((r) => right.grants(r.rule));
+  const offending = rulesGranting(right, role.rules);
   if (offending.length === 0) return [];
   return [
     {
@@ -37,7 +37,7 @@ function checkBinding(binding: KubeObject, right: Right, view: ClusterView): Che
 }
 
 function checkRole(role: KubeObject, right: Right, view: ClusterView): CheckResult {
-  const offending = effectiveRules(view, role).filter((r) => right.grants(r.rule));
+  const offending = rulesGranting(right, effectiveRules(view, role));
   if (offending.length === 0) return [];
   if (isBound(view, role)) return []; // the bindings carry the finding
   const evidence = offending.map((r) => (r.own ? `rules[${r.index}]` : 'aggregationRule'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Control } from '../../engine/types.js';
+import { BUILTIN_API_GROUPS } from '../../rbac/rights.js';
 import type { PolicyRule } from '../../rbac/types.js';
 import { binding, group, outcomesByName, role, sa, user } from './fixtures.js';
 import {
@@ -105,5 +106,62 @@ describe('rbac.cluster-admin-binding specifics', () => {
     const out = outcomesByName([part, agg, b], secretsRead);
     expect(out.get('RoleBinding/b')!.message).toContain('ClusterRole/part rule #0');
     expect(out.get('ClusterRole/part')!.status).toBe('pass'); // aggregated into a bound role
+  });
+});
+
+describe('cluster-admin equivalence, however spelled', () => {
+  const all = { apiGroups: ['*'], resources: ['*'] };
+  const crud = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'];
+
+  it.each([
+    ['explicit verbs', [{ ...all, verbs: crud }]],
+    ['verbs split across rules', [{ ...all, verbs: ['get', 'list', 'watch'] }, { ...all, verbs: ['create', 'update', 'patch', 'delete', 'deletecollection'] }]],
+    ['every built-in API group listed', [{ apiGroups: [...BUILTIN_API_GROUPS], resources: ['*'], verbs: ['*'] }]],
+    ['groups split across rules', [{ apiGroups: [''], resources: ['*'], verbs: ['*'] }, { apiGroups: BUILTIN_API_GROUPS.filter((g) => g !== ''), resources: ['*'], verbs: ['*'] }]],
+  ])('%s', (_, rules) => {
+    const b = binding('ops', undefined, { kind: 'ClusterRole', name: 'ops' }, [user('alice')]);
+    const out = outcomesByName([role('ops', undefined, rules), b], clusterAdminBinding);
+    expect(out.get('ClusterRoleBinding/ops')!.status).toBe('fail');
+  });
+
+  it('is not equivalent with a verb, a group or every resource missing, nor through resourceNames', () => {
+    const cases: PolicyRule[][] = [
+      [{ ...all, verbs: crud.filter((v) => v !== 'deletecollection') }],
+      [{ apiGroups: BUILTIN_API_GROUPS.filter((g) => g !== 'rbac.authorization.k8s.io'), resources: ['*'], verbs: ['*'] }],
+      [{ apiGroups: ['*'], resources: ['pods', 'secrets', 'nodes'], verbs: ['*'] }],
+      [{ ...all, verbs: ['*'], resourceNames: ['one'] }],
+    ];
+    for (const rules of cases) {
+      const b = binding('ops', undefined, { kind: 'ClusterRole', name: 'ops' }, [user('alice')]);
+      expect(outcomesByName([role('ops', undefined, rules), b], clusterAdminBinding).get('ClusterRoleBinding/ops')!.status, JSON.stringify(rules)).toBe('pass');
+    }
+  });
+});
+
+describe('resourceNames', () => {
+  it('a rule naming its Secrets is the least privilege rbac.secrets-read asks for; named create grants nothing', () => {
+    const r = role('named', 'app', [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['web-tls'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['create'], resourceNames: ['x'] },
+    ]);
+    const b = binding('named', 'app', { kind: 'Role', name: 'named' }, [sa('web', 'app')]);
+    expect(outcomesByName([r, b], secretsRead).get('RoleBinding/named')!.status).toBe('pass');
+    expect(outcomesByName([r, b], podCreate).get('RoleBinding/named')!.status).toBe('pass');
+  });
+});
+
+describe('built-in default roles', () => {
+  it('aggregate custom roles labelled aggregate-to-edit into edit and admin when absent from the objects', () => {
+    const extra = role('crd-editor', undefined, [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }], {
+      metadata: { name: 'crd-editor', labels: { 'rbac.authorization.k8s.io/aggregate-to-edit': 'true' } },
+    });
+    const toAdmin = binding('team-admin', undefined, { kind: 'ClusterRole', name: 'admin' }, [group('team')]);
+    const toView = binding('team-view', undefined, { kind: 'ClusterRole', name: 'view' }, [group('team')]);
+    const out = outcomesByName([extra, toAdmin, toView], nodesProxy);
+    expect(out.get('ClusterRoleBinding/team-admin')!.message).toContain('ClusterRole/crd-editor rule #0');
+    expect(out.get('ClusterRoleBinding/team-view')!.status).toBe('pass');
+    // admin → edit → view: secrets come from edit's own rules, pods/exec too.
+    const secrets = outcomesByName([toAdmin], secretsRead).get('ClusterRoleBinding/team-admin')!;
+    expect(secrets.message).toContain('ClusterRole/edit (built-in)');
   });
 });

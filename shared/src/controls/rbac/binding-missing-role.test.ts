@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { bindingMissingRole } from './binding-missing-role.js';
+import { binding, group, outcomesByName, role, sa, user } from './fixtures.js';
+
+describe('rbac.binding-missing-role', () => {
+  it('fails bindings whose Role or ClusterRole does not exist, naming who would get it', () => {
+    const out = outcomesByName(
+      [
+        binding('typo', 'app', { kind: 'Role', name: 'deployer' }, [sa('ci', 'app')]),
+        role('deployer', 'other', []), // a Role of that name elsewhere does not count
+        binding('gone', undefined, { kind: 'ClusterRole', name: 'removed-operator' }, [group('ops')]),
+        binding('wrong-kind', undefined, { kind: 'Role', name: 'deployer' }, [user('bob')]),
+      ],
+      bindingMissingRole,
+    );
+    expect(out.get('RoleBinding/typo')).toMatchObject({ status: 'fail', evidence: ['roleRef.name'] });
+    expect(out.get('RoleBinding/typo')!.message).toBe(
+      'RoleBinding app/typo refers to Role "deployer", which does not exist in namespace app: whoever creates it grants its rights to ServiceAccount app/ci',
+    );
+    expect(out.get('ClusterRoleBinding/gone')!.message).toContain('ClusterRole "removed-operator", which does not exist: whoever creates it grants its rights to Group ops');
+    expect(out.get('ClusterRoleBinding/wrong-kind')).toMatchObject({ status: 'fail', evidence: ['roleRef.kind'] });
+    expect(bindingMissingRole.frameworks.some((f) => f.framework === 'mitre-attack')).toBe(true);
+  });
+
+  it('passes roles present, and the ClusterRoles every cluster has even when no file holds them', () => {
+    const out = outcomesByName(
+      [
+        role('deployer', 'app', []),
+        binding('ok', 'app', { kind: 'Role', name: 'deployer' }, [sa('ci', 'app')]),
+        binding('edit', 'app', { kind: 'ClusterRole', name: 'edit' }, [group('devs')]),
+        binding('delegator', undefined, { kind: 'ClusterRole', name: 'system:auth-delegator' }, [sa('metrics', 'kube-system')]),
+        binding('ctl', undefined, { kind: 'ClusterRole', name: 'system:controller:job-controller' }, [sa('job', 'kube-system')]),
+      ],
+      bindingMissingRole,
+    );
+    for (const name of ['RoleBinding/ok', 'RoleBinding/edit', 'ClusterRoleBinding/delegator', 'ClusterRoleBinding/ctl']) expect(out.get(name)!.status, name).toBe('pass');
+  });
+
+  it('excepts Kubernetes\' own system: bindings as platform defaults, visibly and removably', () => {
+    const sys = binding('system:kube-dns', undefined, { kind: 'ClusterRole', name: 'system:coredns' }, [sa('coredns', 'kube-system')]);
+    const exempt = outcomesByName([sys], bindingMissingRole).get('ClusterRoleBinding/system:kube-dns')!;
+    expect(exempt.status).toBe('exempt');
+    expect(exempt.message).toContain('platform defaults');
+    expect(outcomesByName([sys], bindingMissingRole, { systemExemptions: false }).get('ClusterRoleBinding/system:kube-dns')!.status).toBe('fail');
+  });
+});
