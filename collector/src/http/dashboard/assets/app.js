@@ -78,6 +78,8 @@ async function refresh() {
     if (current?.token !== token) return;
     showError(null);
     setLive(true);
+    // The API answers (perhaps after a sign-in): a stream waiting to reconnect need not wait.
+    if (streamState !== 'live') stream.retryNow();
   } catch (err) {
     if (current?.token !== token) return;
     showError(err);
@@ -118,7 +120,7 @@ function concerns(items) {
   return r?.name !== 'finding' || !Array.isArray(items) || items.some((i) => i.id === r.id);
 }
 
-connectLive({
+const stream = connectLive({
   onEvent(name, data) {
     if (name === 'hello' || name === 'agents' || name === 'resync') refreshSoon();
     else if (name === 'findings' && concerns(data?.items)) refreshSoon();

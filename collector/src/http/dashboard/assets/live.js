@@ -49,6 +49,7 @@ export function connectLive({ onEvent, onState }) {
   let timer;
 
   async function run() {
+    timer = undefined;
     controller = new AbortController();
     let res;
     try {
@@ -94,6 +95,14 @@ export function connectLive({ onEvent, onState }) {
 
   run();
   return {
+    /** Reconnects now if waiting to (the page just signed in, or reached the collector again). */
+    retryNow() {
+      if (closed || !timer) return;
+      clearTimeout(timer);
+      timer = undefined;
+      backoff = MIN_BACKOFF_MS;
+      run();
+    },
     close() {
       closed = true;
       clearTimeout(timer);
