@@ -5,6 +5,8 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { FindingTransition } from '../findings/feed/transition.js';
 import { LiveEvents, Subscriber } from './live-events.js';
 import { eventRoutes } from './routes/events.js';
+import { ApiTokenStore } from './auth/api-tokens.js';
+import { authMiddleware } from './auth/middleware.js';
 // @ts-expect-error: a browser module without types, plain ES (the parser touches no DOM)
 import { sseParser } from './dashboard/assets/live.js';
 
@@ -57,6 +59,17 @@ describe('GET /api/v1/events', () => {
     expect(items.map((i) => [i.name, i.type])).toEqual([['web', 'opened'], ['db', 'resolved']]);
     expect(typeof items[0]!.id).toBe('string');
     expect(got[2]).toEqual({ event: 'agents', data: '{}' });
+  });
+
+  it('needs a read token when the API has tokens (the page sends it: fetch, not EventSource)', async () => {
+    const secured = new OpenAPIHono();
+    secured.use('*', authMiddleware({ tokens: new ApiTokenStore([{ name: 'grafana', token: 'read-token-123456', role: 'read' }]), loopbackOnly: false, metricsPublic: false }));
+    eventRoutes(secured, { events });
+    secured.onError((err) => (err as { getResponse?: () => Response }).getResponse?.() ?? new Response('error', { status: 500 }));
+    expect((await secured.request('/api/v1/events')).status).toBe(401);
+    const res = await secured.request('/api/v1/events', { headers: { authorization: 'Bearer read-token-123456' } });
+    expect(res.status).toBe(200);
+    expect((await readEvents(res, 1))[0]!.event).toBe('hello');
   });
 
   it('ends every stream on close (a stopping collector is not held by dashboards)', async () => {
