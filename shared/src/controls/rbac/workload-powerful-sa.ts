@@ -6,35 +6,9 @@
 import type { CheckResult, ClusterView, Control } from '../../engine/types.js';
 import { POD_BEARING_KINDS, type KubeObject } from '../../model/index.js';
 import { describeHeld, powerfulRightsOf } from '../../rbac/service-account-rights.js';
-import { podTemplateOf, type PodTemplate } from '../../workload/pod-template.js';
+import { isRunning, mountsToken, serviceAccountOf } from '../../rbac/workload-identity.js';
+import { podTemplateOf } from '../../workload/pod-template.js';
 import { listInNamespace } from '../../network/same-namespace.js';
-
-/** Pods that finished, and controllers scaled to zero, run nothing. */
-function isRunning(o: KubeObject): boolean {
-  const status = o.status as { phase?: string } | undefined;
-  if (o.kind === 'Pod') return status?.phase !== 'Succeeded' && status?.phase !== 'Failed';
-  return (o.spec as { replicas?: unknown } | undefined)?.replicas !== 0;
-}
-
-interface PodIdentity {
-  serviceAccountName?: unknown;
-  serviceAccount?: unknown;
-  automountServiceAccountToken?: unknown;
-}
-
-function serviceAccountOf(t: PodTemplate): string {
-  const spec = t.spec as PodIdentity;
-  if (typeof spec.serviceAccountName === 'string' && spec.serviceAccountName) return spec.serviceAccountName;
-  if (typeof spec.serviceAccount === 'string' && spec.serviceAccount) return spec.serviceAccount;
-  return 'default';
-}
-
-/** The pod's own automount setting wins over the ServiceAccount's. */
-function mountsToken(t: PodTemplate, sa: KubeObject | undefined): boolean {
-  const own = (t.spec as PodIdentity).automountServiceAccountToken;
-  if (typeof own === 'boolean') return own;
-  return sa?.automountServiceAccountToken !== false;
-}
 
 const bySaIndexes = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
 
