@@ -2,7 +2,7 @@
 // object (Service, Ingress, ServiceAccount, binding, role) is linked to. Filled in full
 // (risk/full.ts) or kept up to date by the RiskTracker; answers the risk of any failing
 // outcome and lists the attack paths.
-import type { Outcome } from '../engine/types.js';
+import type { Outcome, Severity } from '../engine/types.js';
 import { isPodBearing } from '../workload/pod-template.js';
 import { linkedFacts, scoreRisk, workloadFacts } from './score.js';
 import type { AttackPath, Facts, ObjectRef, Risk, WorkloadContext } from './types.js';
@@ -38,7 +38,11 @@ const byRef = (a: WorkloadContext, b: WorkloadContext) => {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 };
 
-export type RiskSubject = Pick<Outcome, 'subjectKey' | 'subject'>;
+/** A subject by its identity (uid or kind/ns/name) and reference: an outcome or a stored finding. */
+export interface RiskSubject {
+  subjectKey: string;
+  subject: ObjectRef;
+}
 
 export class RiskIndex {
   private readonly contexts = new Map<string, WorkloadContext>();
@@ -104,7 +108,12 @@ export class RiskIndex {
   /** The risk of a failing outcome; undefined for any other status. */
   riskOf(outcome: Pick<Outcome, 'status' | 'severity' | 'subjectKey' | 'subject'>): Risk | undefined {
     if (outcome.status !== 'fail') return undefined;
-    return scoreRisk(outcome.severity, this.factsOf(outcome));
+    return this.scoreOf(outcome, outcome.severity);
+  }
+
+  /** The risk of a failing finding of this severity on the subject (e.g. a stored, open finding). */
+  scoreOf(s: RiskSubject, severity: Severity): Risk {
+    return scoreRisk(severity, this.factsOf(s));
   }
 
   /** Every attack path, the highest scored first (then by id). */

@@ -66,6 +66,12 @@ describe('factors of a workload', () => {
     expect(index.riskOf(failing(quiet, 'low'))).toEqual({ score: 10, factors: [{ id: 'severity', description: 'low severity', weight: 10 }] });
     expect(index.riskOf({ ...failing(quiet), status: 'pass' })).toBeUndefined();
   });
+
+  it('scores a stored finding from its subject reference and severity alone', () => {
+    const index = riskIndexOf(memoryView(objects));
+    const stored = { subjectKey: identityOf(web), subject: { kind: 'Deployment', namespace: 'app', name: 'web' } };
+    expect(index.scoreOf(stored, 'high')).toEqual(index.riskOf(failing(web)));
+  });
 });
 
 describe('factors of the objects a workload links to', () => {

@@ -5,11 +5,11 @@
 // the same keyed lookups as the RBAC controls), never the whole cluster. Exemptions do
 // not apply: a context is a fact, not a finding.
 import { IncrementalEngine, type Change, type Dependent, type SubjectResult } from '../engine/incremental.js';
-import type { ClusterView, Control, Outcome } from '../engine/types.js';
+import type { ClusterView, Control, Outcome, Severity } from '../engine/types.js';
 import { POD_BEARING_KINDS } from '../model/kinds.js';
 import { identityOf, type KubeObject } from '../model/object.js';
 import { RISK_READS, workloadContext } from './context.js';
-import { refKey, RiskIndex } from './risk-index.js';
+import { refKey, RiskIndex, type RiskSubject } from './risk-index.js';
 import type { AttackPath, ObjectRef, Risk, WorkloadContext } from './types.js';
 
 export interface RiskTrackerOptions {
@@ -78,6 +78,11 @@ export class RiskTracker {
   /** The risk of a failing outcome, from the current contexts. */
   riskOf(outcome: Pick<Outcome, 'status' | 'severity' | 'subjectKey' | 'subject'>): Risk | undefined {
     return this.index.riskOf(outcome);
+  }
+
+  /** The risk of a failing finding of this severity on the subject (a stored finding). */
+  scoreOf(subject: RiskSubject, severity: Severity): Risk {
+    return this.index.scoreOf(subject, severity);
   }
 
   attackPaths(): AttackPath[] {

@@ -5,7 +5,7 @@
 import { BUILTIN_CONTROLS } from '../../controls/index.js';
 import type { KubeObject } from '../../model/object.js';
 import { evaluateAll } from '../evaluate.js';
-import { IncrementalEngine } from '../incremental.js';
+import { IncrementalEngine, type Change } from '../incremental.js';
 import type { Control, EngineConfig } from '../types.js';
 import { MutableView } from './mutable-view.js';
 
@@ -48,15 +48,16 @@ export function percentileOf(sorted: readonly number[], p: number): number {
 }
 
 /** Every n-th object of a kind, up to `count` of them (spread over namespaces). */
-function spread(objects: readonly KubeObject[], kind: string, count: number): KubeObject[] {
+export function spread(objects: readonly KubeObject[], kind: string, count: number): KubeObject[] {
   const all = objects.filter((o) => o.kind === kind);
   const step = Math.max(1, Math.floor(all.length / Math.max(1, count)));
   return all.filter((_, i) => i % step === 0).slice(0, count);
 }
 
-function timeChanges(
-  engine: IncrementalEngine,
-  view: MutableView,
+/** Times `mutate` applied to each target: put into the view, then applied (to an engine, or anything applying changes). */
+export function timeChanges(
+  engine: { apply(change: Change): readonly unknown[] },
+  view: { put(o: KubeObject): void },
   targets: readonly KubeObject[],
   mutate: (o: KubeObject, i: number) => KubeObject,
 ): LatencyFigures {
