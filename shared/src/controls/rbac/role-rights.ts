@@ -21,7 +21,7 @@ export const clusterAdminBinding: Control = roleRightControl(
     severity: 'critical',
     category: 'RBAC',
     rationale:
-      'cluster-admin (or any role with * verbs on * resources in * apiGroups) is full control of the cluster: every Secret, every node via privileged pods, and RBAC itself. Anyone bound to it who is compromised compromises the cluster.',
+      'cluster-admin (or any role granting every verb on * resources in every API group, however written: `*`, explicit lists, split across rules or aggregated roles) is full control of the cluster: every Secret, every node via privileged pods, and RBAC itself. Anyone bound to it who is compromised compromises the cluster.',
     remediation:
       'Bind a role with only the verbs and resources the subject needs (e.g. the built-in admin/edit/view, or a dedicated Role). Keep cluster-admin to break-glass identities: `kubectl get clusterrolebindings -o wide | grep cluster-admin`, then delete or re-point each binding that is not one.',
     frameworks: [{ framework: 'cis-kubernetes', id: '5.1.1' }, NSA_RBAC, VALID_ACCOUNTS],
