@@ -25,6 +25,7 @@ import { ResourceStore } from './store/resources.js';
 import { StorageHealth } from './store/storage-health.js';
 import { ClusterBindings } from './store/cluster-bindings.js';
 import { redactionHasher } from './store/installation-key.js';
+import { upgradeRedaction } from './store/redaction-upgrade.js';
 import { Admission } from './ingest/admission.js';
 import { redactCredentials } from '@stance/shared/redact/index';
 
@@ -36,6 +37,7 @@ export class Collector {
   readonly pipeline: IngestPipeline;
   readonly storage: StorageHealth;
   readonly bindings: ClusterBindings;
+  private readonly redactStored: () => void;
   private readonly grpc: AgentGrpcServer;
   findings!: FindingsService;
   private telemetry: CollectorTelemetry | undefined;
@@ -61,6 +63,10 @@ export class Collector {
     this.storage.guard('start-up', () => this.agents.markAllDisconnected());
     this.bindings = new ClusterBindings(this.db);
     const hash = redactionHasher(this.db);
+    this.redactStored = () => {
+      const done = this.storage.guard('redaction upgrade', () => upgradeRedaction(this.db, hash));
+      if (done) this.log.info(done, 'stored objects and history brought up to the current redaction rules');
+    };
     this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest'), storage: this.storage });
     const auth = new AgentAuthenticator(config.tokens, config.allowAnonymous);
     this.grpc = new AgentGrpcServer(
@@ -69,7 +75,8 @@ export class Collector {
         port: config.grpc.port,
         ...(config.grpc.tls ? { tls: config.grpc.tls } : {}),
         maxObjectBytes: config.maxObjectBytes,
-        maxReceiveBytes: Math.max(16 * 1024 * 1024, config.maxObjectBytes * 4),
+        // An object plus the message around it: a peer cannot make a stream hold more.
+        maxReceiveBytes: config.maxObjectBytes + 256 * 1024,
         heartbeatIntervalMs: config.heartbeatIntervalMs,
         highWatermark: 20_000,
       },
@@ -92,6 +99,7 @@ export class Collector {
 
   async start(): Promise<void> {
     const http = this.config.http;
+    this.redactStored();
     await this.startFindings();
     await this.startTelemetry();
     // After the feed's sinks are registered: what reconciliation changes is published too.
@@ -106,6 +114,7 @@ export class Collector {
       events: this.events!,
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       notReady: () => this.notReady(),
+      storage: this.storage,
       auth: {
         tokens: new ApiTokenStore(http.apiTokens),
         // The open API (no tokens) defends against DNS rebinding and cross-site writes.
@@ -164,9 +173,12 @@ export class Collector {
       const now = Date.now();
       for (const e of this.findings.exceptions.expiredBetween(lastExpiryCheck, now)) {
         this.log.info({ exception: e.id, controlId: e.controlId }, 'exception expired; re-evaluating');
-        this.findings.reevaluateFor(e, now);
+        // On a failing disk the re-evaluation is redone by the recovery's reconciliation.
+        this.storage.guard('exception expiry', () => this.findings.reevaluateFor(e, now));
       }
       lastExpiryCheck = now;
+      // Agents not seen for a week (removed nodes, replaced pods) are forgotten.
+      this.storage.guard('agent pruning', () => this.agents.pruneDisconnected(now - 7 * 24 * 3_600_000));
     }, 15_000);
     this.expiry.unref();
   }
@@ -180,6 +192,8 @@ export class Collector {
       pipeline: this.pipeline,
       agents: this.agents,
       heartbeatIntervalMs,
+      refusals: this.grpc.refusals.totals,
+      storageHealthy: () => this.storage.healthy,
       log: createLogger('telemetry'),
     });
     this.events = new LiveEvents(() => {

@@ -149,17 +149,18 @@ describe('spine: agent → gRPC/TLS → collector → SQLite', () => {
     noToken.client.close();
   });
 
-  it('answers a malformed message and a 5 MB object with clear errors and keeps serving', async () => {
+  it('answers a malformed message and an oversized object with clear errors, ends a stream that sends 5 MB, and keeps serving', async () => {
     const before = await collectorState();
     const raw = rawStream(RAW_TOKEN);
-    raw.stream.write(raw.hello('e2e'));
+    raw.stream.write(raw.hello('scratch'));
     await waitFor('welcome', () => raw.received.find((m) => m.body?.$case === 'welcome'));
     const delta = (seq: number, name: string, object: Buffer): ConnectRequest => ({
       seq,
       body: { $case: 'delta', value: { type: DeltaType.DELTA_TYPE_ADDED, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name, uid: `uid-${name}`, resourceVersion: '1', object } },
     });
     const good = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'good', namespace: 'default', uid: 'uid-good', resourceVersion: '1' } };
-    const huge = { ...good, metadata: { ...good.metadata, name: 'huge', uid: 'uid-huge' }, data: { blob: 'x'.repeat(5 * 1024 * 1024) } };
+    // Over the 2 MiB object limit, within the message limit (object + 256 KiB): rejected, stream kept.
+    const huge = { ...good, metadata: { ...good.metadata, name: 'huge', uid: 'uid-huge' }, data: { blob: 'x'.repeat(2 * 1024 * 1024 + 100) } };
     raw.stream.write(delta(1, 'broken', Buffer.from('{"apiVersion": "v1", "kind": ')));
     raw.stream.write(delta(2, 'huge', Buffer.from(JSON.stringify(huge))));
     raw.stream.write(delta(3, 'good', Buffer.from(JSON.stringify(good))));
@@ -168,10 +169,17 @@ describe('spine: agent → gRPC/TLS → collector → SQLite', () => {
     expect(errors.map((e) => [e.seq, e.code])).toEqual([[1, 'INVALID_OBJECT'], [2, 'OBJECT_TOO_LARGE']]);
     expect(errors[0]!.message).toMatch(/ConfigMap default\/broken: object is not JSON/);
     expect(errors[1]!.message).toMatch(/over the limit/);
-    const raws = await allResources(collector.httpUrl, { cluster: 'raw-e2e' });
+    const raws = await allResources(collector.httpUrl, { cluster: 'raw-scratch' });
     expect(raws.map((r) => r.name)).toEqual(['good']);
     raw.stream.end();
     raw.client.close();
+    // A message over the message limit ends that stream (the peer cannot make it hold 5 MB).
+    const flood = rawStream(RAW_TOKEN);
+    flood.stream.write(flood.hello('scratch'));
+    await waitFor('welcome', () => flood.received.find((m) => m.body?.$case === 'welcome'));
+    flood.stream.write(delta(1, 'flood', Buffer.from(JSON.stringify({ ...good, data: { blob: 'x'.repeat(5 * 1024 * 1024) } }))));
+    expect((await flood.ended).code).toBe(8); // RESOURCE_EXHAUSTED
+    flood.client.close();
     // The real agent's data is untouched and it still streams.
     const after = await collectorState();
     for (const [uid, rv] of before) expect(after.get(uid)).toBe(rv);

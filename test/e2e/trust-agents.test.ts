@@ -217,6 +217,93 @@ describe('agent trust boundaries', () => {
     expect((await clusters()).find((c) => c.id === UID.alpha)?.agents.find((a) => a.agentId === 'alpha-agent')?.status).toBe('connected');
   });
 
+  it('survives messages built to crash it: deep nesting, malformed metadata, deep node facts', async () => {
+    const deep = (depth: number) => `{"x":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+    const cluster = raw(T.fleet);
+    cluster.hello({ clusterId: 'crash-test', clusterName: 'crash-test', agentId: 'crasher' });
+    await cluster.welcomed();
+    const meta = { name: 'evil', namespace: 'x', uid: 'u-evil', resourceVersion: '1' };
+    const send = (seq: number, object: string) =>
+      cluster.send({ seq, body: { $case: 'delta', value: { type: 1, apiVersion: 'v1', kind: 'Secret', namespace: 'x', name: 'evil', uid: 'u-evil', resourceVersion: '1', object: Buffer.from(object) } } });
+    send(1, `{"apiVersion":"v1","kind":"Secret","metadata":${JSON.stringify(meta)},"data":${deep(100_000)}}`);
+    send(2, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { ...meta, annotations: 'oops' } }));
+    send(3, JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: meta }));
+    await waitFor('ack of seq 3', () => cluster.received.find((m) => m.body?.$case === 'ack' && m.body.value.seq >= 3));
+    expect(cluster.errors().map((e) => [e.seq, e.code])).toEqual([
+      [1, 'INVALID_OBJECT'],
+      [2, 'INVALID_OBJECT'],
+    ]);
+    cluster.close();
+    const node = raw(T.alphaNodes);
+    node.hello({ clusterId: UID.alpha, clusterName: 'alpha', agentId: 'node-deep', mode: AgentMode.AGENT_MODE_NODE, nodeName: 'deep' });
+    await node.welcomed();
+    node.send({ seq: 1, body: { $case: 'nodeFacts', value: { nodeName: 'deep', contentHash: 'h', facts: Buffer.from(deep(100_000)), collectedAtUnixMs: 1 } } });
+    await waitFor('the deep facts rejected', () => node.errors().find((e) => e.seq === 1));
+    node.close();
+    expect(collector.child.exitCode).toBeNull();
+    expect((await getJson(`${collector.httpUrl}/api/v1/resources?limit=5`)).status).toBe(200);
+  });
+
+  it("refuses a node token that claims the cluster agent's id, or another node's agent id", async () => {
+    const hijack = raw(T.alphaNodes);
+    hijack.hello({ clusterId: UID.alpha, clusterName: 'alpha', agentId: 'alpha-agent', mode: AgentMode.AGENT_MODE_NODE, nodeName: 'evil-node' });
+    expect(await hijack.ended).toMatchObject({ code: 7, details: expect.stringMatching(/is the cluster agent/) });
+    hijack.close();
+    const other = raw(T.alphaNodes);
+    other.hello({ clusterId: UID.alpha, clusterName: 'alpha', agentId: 'node-n1', mode: AgentMode.AGENT_MODE_NODE, nodeName: 'n7' });
+    expect(await other.ended).toMatchObject({ code: 7, details: expect.stringMatching(/node agent of node n1/) });
+    other.close();
+    const alpha = (await clusters()).find((c) => c.id === UID.alpha)!;
+    expect(alpha.agents.find((a) => a.agentId === 'alpha-agent')).toMatchObject({ status: 'connected', mode: 'cluster' });
+  });
+
+  it('refuses look-alike uids of node facts from a cluster agent', async () => {
+    const s = raw(T.fleet);
+    s.hello({ clusterId: 'uid-clash', clusterName: 'uid-clash', agentId: 'clasher' });
+    await s.welcomed();
+    s.send(deltaOf(1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'n1', namespace: 'x', uid: 'nodefacts-n1' } }));
+    await waitFor('the look-alike rejected', () => s.errors().find((e) => e.seq === 1));
+    expect(s.errors()[0]).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/reserved for node facts/) });
+    s.close();
+  });
+
+  it('bounds Hello fields, heartbeats and the log lines a peer can cause', async () => {
+    const big = raw(T.fleet);
+    big.hello({ clusterId: 'big', clusterName: 'x'.repeat(1024 * 1024), agentId: 'big' });
+    expect(await big.ended).toMatchObject({ code: 3, details: expect.stringMatching(/cluster_name .* is not a DNS-style name/) }); // INVALID_ARGUMENT
+    big.close();
+    expect(Math.max(...collector.stderrText.map((l) => l.length))).toBeLessThan(10_000);
+    const beat = raw(T.fleet);
+    beat.hello({ clusterId: 'beat', clusterName: 'beat', agentId: 'beat' });
+    await beat.welcomed();
+    const objectCounts = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`v1/Kind${i}`, i]));
+    beat.send({ seq: 0, body: { $case: 'heartbeat', value: { sentAtUnixMs: Date.now(), objectCounts, lagMs: 0, buffered: 0, lastAckedSeq: 0 } } });
+    await waitFor('the heartbeat rejected', () => beat.errors().length > 0);
+    beat.close();
+    const before = collector.countLogs('agent stream refused before Hello');
+    const flood = Array.from({ length: 150 }, () => raw('not-a-token-0000000000000'));
+    await Promise.all(flood.map((f) => f.ended));
+    for (const f of flood) f.close();
+    expect(collector.countLogs('agent stream refused before Hello') - before).toBeLessThanOrEqual(20);
+    const metrics = await (await fetch(`${collector.httpUrl}/metrics`)).text();
+    expect(Number(/stance_agent_streams_refused_total\{reason="unauthenticated"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(150);
+  });
+
+  it('bounds what a stream with a valid token can hold before Hello', async () => {
+    const pid = collector.child.pid!;
+    const before = rssMiB(pid);
+    const big = deltaOf(1, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'x', uid: 'u-big' }, data: { blob: 'x'.repeat(15 * 1024 * 1024) } } as never);
+    const streams = Array.from({ length: 30 }, () => raw(T.alphaNodes));
+    for (const s of streams) s.send(big);
+    const ends = await Promise.all(streams.map((s) => s.ended));
+    // Over the message limit (object + 256 KiB) or over the grant's 16 waiting streams.
+    expect(ends.every((e) => e.code === 8)).toBe(true); // RESOURCE_EXHAUSTED
+    for (const s of streams) s.close();
+    const after = rssMiB(pid);
+    console.log(`collector RSS ${before.toFixed(0)} → ${after.toFixed(0)} MiB after 30 token-holding streams sent 15 MB each`);
+    expect(after - before).toBeLessThan(100);
+  });
+
   it('writes only JSON lines on stderr, even for Node warnings (TLS to an IP address)', () => {
     const notJson = (line: string) => {
       try {

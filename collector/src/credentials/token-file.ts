@@ -10,7 +10,9 @@ export function readTokenEntries(file: string, setting: string, shape: string): 
   try {
     doc = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(setting, `${file}: ${(err as Error).message}`);
+    // The parser's message ends with a code frame that would print a token: keep the first line.
+    const first = (err as Error).message.split('\n')[0]!.replace(/:$/, '');
+    throw new ConfigError(setting, `${file}: ${first}`);
   }
   const tokens = (doc as { tokens?: unknown })?.tokens;
   if (!Array.isArray(tokens) || tokens.length === 0) throw new ConfigError(setting, `${file}: expected "tokens: [${shape}]"`);

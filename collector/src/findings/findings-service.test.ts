@@ -164,7 +164,7 @@ describe('FindingsService', () => {
   it('resolves the findings of a deleted subject and forgets its outcomes', async () => {
     await send(upsert(deployment('web', 'app', 'd1', '1', true)), upsert(deployment('ok', 'app', 'd2', '1', false)));
     expect(service.tallies.view('c1', 'cluster')).toMatchObject({ passed: 1, failed: 1 });
-    await send({ type: 'delete', uid: 'd1' });
+    await send({ type: 'delete', uid: 'd1', kind: 'Deployment' });
     expect(finding('d1')).toMatchObject({ status: 'resolved', resolvedAt: now });
     const last = service.store.events('c1', PRIVILEGED, 'd1').at(-1)!;
     expect(last.event).toBe('resolved');

@@ -5,6 +5,7 @@ import { STANCE_VERSION } from '@stance/shared/version';
 import type { AgentStore } from '../store/agents.js';
 import type { ResourceStore } from '../store/resources.js';
 import type { ClusterBindings } from '../store/cluster-bindings.js';
+import type { StorageHealth } from '../store/storage-health.js';
 import { apiError } from './errors.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes, type HealthDeps } from './routes/health.js';
@@ -27,6 +28,8 @@ import { whoamiRoutes } from './routes/whoami.js';
 import { dashboardRoutes } from './dashboard/routes.js';
 
 export interface ApiDeps extends HealthDeps {
+  /** Told of a storage failure in a request (answered 503). */
+  storage?: StorageHealth;
   /** API tokens and access rules; absent: open, loopback-only (tests of single routes). */
   auth?: AuthOptions;
   agents: AgentStore;
@@ -67,6 +70,8 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   app.notFound((c) => apiError(c, 404, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    // A write the disk refused: the collector is not ready until writes succeed again.
+    if (deps.storage?.report(err, `${c.req.method} ${c.req.path}`)) return apiError(c, 503, 'storage_unavailable', 'storage is failing; try again later');
     deps.log.error({ err, path: c.req.path }, 'request failed');
     return apiError(c, 500, 'internal', 'internal error');
   });

@@ -17,6 +17,7 @@ import { StorageHealth } from '../store/storage-health.js';
 import { Admission } from './admission.js';
 import { AgentAuthenticator } from './auth.js';
 import type { TokenGrant } from './grants.js';
+import { RefusalLog } from './refusal-log.js';
 import { SessionRegistry } from './session-registry.js';
 import type { IngestOp, IngestPipeline, IngestSession } from './pipeline.js';
 
@@ -132,6 +133,7 @@ describe('AgentSession', () => {
       admission: new Admission(db, agents, new ClusterBindings(db), auth),
       registry,
       storage,
+      refusals: new RefusalLog(log),
       redact: (o: Parameters<typeof redactCredentials>[0]) => redactCredentials(o, () => '00000000'),
       log,
     };

@@ -10,9 +10,11 @@ import type { Admission } from './admission.js';
 import { isWildcard, type AgentAuthenticator, type AgentGrant } from './auth.js';
 import { AuthError, IngestError, PermissionError } from './errors.js';
 import type { AgentMode as ModeName } from './grants.js';
+import { badHello, boundedCounts, checkSnapshotKinds } from './limits.js';
 import { deniedMessage } from './permissions.js';
+import type { RefusalLog } from './refusal-log.js';
 import type { IngestPipeline, IngestSession } from './pipeline.js';
-import { TooManyPendingError, type RegisteredSession, type SessionRegistry } from './session-registry.js';
+import { MAX_LIVE_PER_GRANT, TooManyPendingError, type RegisteredSession, type SessionRegistry } from './session-registry.js';
 import { validateDelta, validateNodeFacts, type Redactor } from './validate.js';
 
 export interface SessionOptions {
@@ -31,6 +33,7 @@ export interface SessionDeps {
   admission: Admission;
   registry: SessionRegistry<AgentSession>;
   storage: StorageHealth;
+  refusals: RefusalLog;
   /** Replaces credential values in each object before it is stored. */
   redact: Redactor;
   log: Logger;
@@ -68,12 +71,12 @@ export class AgentSession implements IngestSession, RegisteredSession {
     this.log = deps.log.child({ peer: call.getPeer() });
     try {
       this.grant = deps.auth.authenticate(bearerToken(call.metadata), peerCommonName(call));
-      deps.registry.opened();
+      deps.registry.opened(this, this.grant.name);
     } catch (err) {
       this.grant = undefined;
       const code = err instanceof TooManyPendingError ? status.RESOURCE_EXHAUSTED : status.UNAUTHENTICATED;
       if (!(err instanceof AuthError) && !(err instanceof TooManyPendingError)) throw err;
-      this.log.warn({ reason: err.message }, 'agent stream refused before Hello');
+      deps.refusals.refused(code === status.RESOURCE_EXHAUSTED ? 'too-many-pending' : 'unauthenticated', err.message, call.getPeer());
       this.closed = true;
       call.emit('error', { code, details: err.message, name: 'StreamError', message: err.message });
       onClose(this);
@@ -129,8 +132,19 @@ export class AgentSession implements IngestSession, RegisteredSession {
     this.fail(status.ABORTED, 'replaced by a newer stream of the same agent');
   }
 
+  /** Never throws: an unexpected fault in one message is logged and that message rejected. */
   private receive(m: ConnectRequest): void {
     if (this.closed) return;
+    try {
+      this.handle(m);
+    } catch (err) {
+      this.log.error({ err, seq: m.seq, clusterId: this.clusterId, agentId: this.agentId }, 'agent message failed unexpectedly');
+      if (!this.sessionId) return this.fail(status.INTERNAL, 'internal error handling the Hello');
+      this.reject(new IngestError('INVALID_MESSAGE', 'the collector could not process this message', m.seq));
+    }
+  }
+
+  private handle(m: ConnectRequest): void {
     const body = m.body;
     if (!this.sessionId) {
       if (body?.$case !== 'hello') return this.fail(status.FAILED_PRECONDITION, 'the first message must be Hello');
@@ -144,11 +158,13 @@ export class AgentSession implements IngestSession, RegisteredSession {
         return this.reject(new IngestError('INVALID_MESSAGE', 'Hello sent twice', m.seq));
       case 'heartbeat': {
         const h = body.value;
+        const objectCounts = boundedCounts(h.objectCounts);
+        if (!objectCounts) return this.reject(new IngestError('INVALID_MESSAGE', 'heartbeat object counts are too many or too long', m.seq));
         this.deps.storage.guard('heartbeat', () =>
           this.deps.agents.heartbeat(
             this.clusterId,
             this.agentId,
-            { objectCounts: h.objectCounts, lagMs: h.lagMs, buffered: h.buffered, lastAckedSeq: h.lastAckedSeq, sentAt: h.sentAtUnixMs },
+            { objectCounts, lagMs: h.lagMs, buffered: h.buffered, lastAckedSeq: h.lastAckedSeq, sentAt: h.sentAtUnixMs },
             Date.now(),
           ),
         );
@@ -166,6 +182,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
       if (denied) throw denied;
       switch (body.$case) {
         case 'snapshotBegin':
+          checkSnapshotKinds(body.value.kinds, m.seq);
           pipeline.enqueue(this, m.seq, { type: 'snapshot-begin', snapshotId: body.value.snapshotId, kinds: body.value.kinds });
           break;
         case 'snapshotEnd':
@@ -173,7 +190,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
           break;
         case 'delta': {
           const v = validateDelta(body.value, m.seq, this.opts.maxObjectBytes, this.deps.redact);
-          pipeline.enqueue(this, m.seq, v.op === 'upsert' ? { type: 'upsert', resource: v.resource } : { type: 'delete', uid: v.uid });
+          pipeline.enqueue(this, m.seq, v.op === 'upsert' ? { type: 'upsert', resource: v.resource } : { type: 'delete', uid: v.uid, kind: v.kind });
           break;
         }
         case 'nodeFacts':
@@ -181,9 +198,10 @@ export class AgentSession implements IngestSession, RegisteredSession {
           break;
       }
     } catch (err) {
-      if (!(err instanceof IngestError)) throw err;
+      if (!(err instanceof IngestError)) this.log.error({ err, seq: m.seq }, 'agent message failed validation unexpectedly');
+      const rejected = err instanceof IngestError ? err : new IngestError('INVALID_MESSAGE', 'the collector could not process this message', m.seq);
       // Sequenced through the pipeline so that the Ack order stays monotonic.
-      pipeline.enqueue(this, m.seq, { type: 'rejected', error: err });
+      pipeline.enqueue(this, m.seq, { type: 'rejected', error: rejected });
     }
     if (!this.paused && pipeline.depth > this.opts.highWatermark) {
       this.paused = true;
@@ -202,12 +220,15 @@ export class AgentSession implements IngestSession, RegisteredSession {
     if (!h.clusterId || !h.agentId || !h.sessionId) {
       return this.fail(status.INVALID_ARGUMENT, 'Hello needs cluster_id, agent_id and session_id');
     }
+    const bad = badHello(h);
+    if (bad) return this.fail(status.INVALID_ARGUMENT, `Hello: ${bad}`);
     const mode = h.mode === AgentMode.AGENT_MODE_CLUSTER ? 'cluster' : h.mode === AgentMode.AGENT_MODE_NODE ? 'node' : undefined;
     if (!mode) return this.fail(status.INVALID_ARGUMENT, `Hello has an unknown mode ${h.mode}`);
     if (mode === 'node' && !h.nodeName) return this.fail(status.INVALID_ARGUMENT, 'a node agent\'s Hello needs node_name');
     if (!this.deps.storage.healthy) return this.fail(status.UNAVAILABLE, `storage unavailable (${this.deps.storage.problem?.code}): keep buffering and retry`);
     const grant = this.grant!;
     const claims = { clusterId: h.clusterId, clusterName: h.clusterName || h.clusterId, agentId: h.agentId, mode, nodeName: h.nodeName, version: h.version, sessionId: h.sessionId } as const;
+    if (!this.deps.registry.roomFor(this)) return this.fail(status.RESOURCE_EXHAUSTED, `grant "${grant.name}" holds ${MAX_LIVE_PER_GRANT} live streams already`);
     let admitted: { committedSeq: number; newBinding: boolean };
     try {
       admitted = this.deps.admission.admit(grant, claims);
@@ -217,7 +238,8 @@ export class AgentSession implements IngestSession, RegisteredSession {
         return this.fail(status.PERMISSION_DENIED, err.message);
       }
       if (this.deps.storage.report(err, 'agent hello')) return this.fail(status.UNAVAILABLE, 'storage unavailable: keep buffering and retry');
-      throw err;
+      this.log.error({ err, clusterId: h.clusterId, agentId: h.agentId }, 'agent hello failed unexpectedly');
+      return this.fail(status.INTERNAL, 'internal error admitting the agent');
     }
     this.clusterId = h.clusterId;
     this.agentId = h.agentId;
@@ -266,7 +288,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
       // A superseded stream's agent is connected on its newer stream.
       if (!this.superseded) this.deps.storage.guard('agent disconnect', () => this.deps.agents.disconnect(this.clusterId, this.agentId, this.sessionId));
       this.log.info({ reason }, 'agent disconnected');
-    } else {
+    } else if (this.grant) {
       this.deps.registry.closed(this);
     }
     this.onClose(this);

@@ -43,9 +43,10 @@ describe('AgentAuthenticator.authenticate', () => {
     expect(() => open.authenticate('made-up-token-0000001', undefined)).toThrow(/unknown agent token/);
   });
 
-  it('turns a verified client certificate into a grant for the cluster its CN names', () => {
-    expect(auth.authenticate(undefined, 'staging')).toMatchObject({ name: 'cert:staging', cluster: 'staging', via: 'certificate' });
-    expect(isWildcard(auth.authenticate(undefined, '*'))).toBe(true);
+  it('turns a verified client certificate into a grant for the cluster its CN names, in one mode, never "*"', () => {
+    expect(auth.authenticate(undefined, 'staging')).toMatchObject({ name: 'cert:staging', cluster: 'staging', via: 'certificate', modes: ['cluster'] });
+    expect(auth.authenticate(undefined, 'node:staging')).toMatchObject({ name: 'cert:node:staging', cluster: 'staging', modes: ['node'] });
+    for (const cn of ['*', 'node:*', 'node:']) expect(() => auth.authenticate(undefined, cn)).toThrow(AuthError);
   });
 });
 

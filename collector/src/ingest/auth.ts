@@ -5,6 +5,7 @@
 import { TokenTable } from '../credentials/token-table.js';
 import { AuthError, PermissionError } from './errors.js';
 import { AGENT_MODES, type AgentMode, type TokenGrant } from './grants.js';
+import { clip } from './limits.js';
 
 /** The identity a stream authenticated as. */
 export interface AgentGrant {
@@ -20,13 +21,20 @@ export const isWildcard = (g: AgentGrant) => g.cluster === '*';
 
 export class AgentAuthenticator {
   private readonly grants: TokenTable<AgentGrant>;
+  private readonly clusterNames: Set<string>;
 
   constructor(
     grants: readonly TokenGrant[],
     /** Accept agents that present no credential (a loopback collector with none configured). */
     private readonly allowAnonymous: boolean,
   ) {
+    this.clusterNames = new Set(grants.filter((g) => g.cluster !== '*').map((g) => g.cluster));
     this.grants = new TokenTable(grants.map((g) => ({ token: g.token, value: { name: g.name, cluster: g.cluster, modes: g.modes, via: 'token' as const } })));
+  }
+
+  /** Whether a token grant authorises exactly this cluster name (a "*" grant may not take it). */
+  isGrantedCluster(clusterName: string): boolean {
+    return this.clusterNames.has(clusterName);
   }
 
   get tokenCount(): number {
@@ -44,7 +52,14 @@ export class AgentAuthenticator {
       if (!found) throw new AuthError('unknown agent token');
       return found;
     }
-    if (certCommonName) return { name: `cert:${certCommonName}`, cluster: certCommonName, modes: AGENT_MODES, via: 'certificate' };
+    if (certCommonName) {
+      // CN "<cluster>" is that cluster's agent, CN "node:<cluster>" one of its node agents; a
+      // certificate never serves every cluster.
+      const node = certCommonName.startsWith('node:');
+      const cluster = node ? certCommonName.slice('node:'.length) : certCommonName;
+      if (!cluster || cluster.includes('*')) throw new AuthError(`a client certificate's CN must name one cluster, not "${clip(certCommonName)}"`);
+      return { name: `cert:${certCommonName}`, cluster, modes: node ? ['node'] : ['cluster'], via: 'certificate' };
+    }
     if (this.allowAnonymous) return { name: 'anonymous', cluster: '*', modes: AGENT_MODES, via: 'anonymous' };
     throw new AuthError('no agent token or client certificate presented');
   }

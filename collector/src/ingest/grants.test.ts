@@ -58,4 +58,16 @@ describe('readTokensFile', () => {
     expect(() => readTokensFile(p)).toThrow(ConfigError);
     expect(() => readTokensFile(p)).toThrow(message);
   });
+
+  it('never prints a token from a file the parser cannot read', () => {
+    const p = file('unclosed.yaml', 'tokens:\n  - cluster: a\n    token: "SuperSecretToken123456\n');
+    try {
+      readTokensFile(p);
+      throw new Error('expected a ConfigError');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toContain('unclosed.yaml');
+      expect((err as Error).message).not.toContain('SuperSecretToken');
+    }
+  });
 });

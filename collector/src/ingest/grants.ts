@@ -24,9 +24,10 @@ export function parseTokenList(raw: string, setting = 'STANCE_AGENT_TOKENS'): To
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((pair) => {
+    .map((pair, n) => {
       const i = pair.indexOf('=');
-      if (i <= 0 || i === pair.length - 1) throw new ConfigError(setting, `"${pair.replace(/=.*/, '=…')}" is not CLUSTER=TOKEN`);
+      // Never the entry itself: without "=" it may be a bare token.
+      if (i <= 0 || i === pair.length - 1) throw new ConfigError(setting, `entry ${n + 1} is not CLUSTER=TOKEN`);
       const cluster = pair.slice(0, i);
       return checked(setting, { name: cluster, cluster, token: pair.slice(i + 1), modes: AGENT_MODES }, cluster);
     });

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { AgentServiceService } from '@stance/proto';
 import type { Logger } from '@stance/shared/log/index';
 import { AgentSession, type SessionDeps, type SessionOptions } from './agent-session.js';
+import { RefusalLog } from './refusal-log.js';
 import { SessionRegistry } from './session-registry.js';
 
 export interface TlsFiles {
@@ -27,14 +28,16 @@ export class AgentGrpcServer {
   private readonly server: Server;
   private readonly sessions = new Set<AgentSession>();
   readonly registry: SessionRegistry<AgentSession>;
+  readonly refusals: RefusalLog;
   port = 0;
 
   constructor(
     private readonly opts: GrpcServerOptions,
-    deps: Omit<SessionDeps, 'registry'> & { log: Logger },
+    deps: Omit<SessionDeps, 'registry' | 'refusals'> & { log: Logger },
   ) {
     this.registry = new SessionRegistry(opts.maxPendingStreams ?? 64);
-    const sessionDeps: SessionDeps = { ...deps, registry: this.registry };
+    this.refusals = new RefusalLog(deps.log);
+    const sessionDeps: SessionDeps = { ...deps, registry: this.registry, refusals: this.refusals };
     this.server = new Server({
       // One stream per agent connection: more only costs memory.
       'grpc.max_concurrent_streams': 4,

@@ -104,7 +104,7 @@ describe('IngestPipeline', () => {
     const b = connect('c2', 'b1');
     pipeline.enqueue(a, 5, { type: 'upsert', resource: pod('a', 'u1') });
     pipeline.enqueue(b, 9, { type: 'upsert', resource: pod('b', 'u2') });
-    pipeline.enqueue(a, 6, { type: 'delete', uid: 'nope' });
+    pipeline.enqueue(a, 6, { type: 'delete', uid: 'nope', kind: 'Pod' });
     await pipeline.idle();
     expect(a.acks).toEqual([6]);
     expect(b.acks).toEqual([9]);
@@ -149,7 +149,7 @@ describe('IngestPipeline', () => {
     pipeline.enqueue(s, 5, { type: 'snapshot-begin', snapshotId: 'snap', kinds: ['v1/Pod'] });
     pipeline.enqueue(s, 6, { type: 'upsert', resource: pod('a', 'u1', '2') });
     pipeline.enqueue(s, 7, { type: 'snapshot-end', snapshotId: 'snap' });
-    pipeline.enqueue(s, 8, { type: 'delete', uid: 'u1' });
+    pipeline.enqueue(s, 8, { type: 'delete', uid: 'u1', kind: 'Pod' });
     await pipeline.idle();
     expect(seen).toEqual(['c1:upsert a', 'c1:update a 1→2', 'c1:upsert b', 'c1:delete b', 'c1:delete a']);
     expect(batchEnds).toBe(3);

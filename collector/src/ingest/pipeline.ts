@@ -4,7 +4,7 @@ import type { Logger } from '@stance/shared/log/index';
 import type { KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
 import type { AgentStore } from '../store/agents.js';
-import type { ResourceInput, ResourceStore } from '../store/resources.js';
+import { ResourceConflictError, type ResourceInput, type ResourceStore } from '../store/resources.js';
 import type { StorageHealth } from '../store/storage-health.js';
 import { IngestError } from './errors.js';
 
@@ -12,7 +12,7 @@ export type IngestOp =
   | { type: 'snapshot-begin'; snapshotId: string; kinds: string[] }
   | { type: 'snapshot-end'; snapshotId: string }
   | { type: 'upsert'; resource: ResourceInput }
-  | { type: 'delete'; uid: string }
+  | { type: 'delete'; uid: string; kind: string }
   /** A message that failed validation: committed as consumed, reported, nothing stored. */
   | { type: 'rejected'; error: IngestError };
 
@@ -89,8 +89,13 @@ export class IngestPipeline {
         try {
           applyOne(item.session.clusterId, item.op, now);
         } catch (err) {
-          const e = err instanceof IngestError ? err : new IngestError('INVALID_MESSAGE', (err as Error).message, item.seq);
-          if (!(err instanceof IngestError)) this.opts.log.error({ err, seq: item.seq, agent: item.session.agentId }, 'message failed to apply');
+          const e =
+            err instanceof IngestError
+              ? err
+              : new IngestError(err instanceof ResourceConflictError ? 'INVALID_OBJECT' : 'INVALID_MESSAGE', (err as Error).message, item.seq);
+          if (!(err instanceof IngestError) && !(err instanceof ResourceConflictError)) {
+            this.opts.log.error({ err, seq: item.seq, agent: item.session.agentId }, 'message failed to apply');
+          }
           rejected.push(Object.assign(e, { session: item.session }));
         }
         if (item.seq > (maxSeq.get(item.session) ?? 0)) maxSeq.set(item.session, item.seq);
@@ -205,7 +210,7 @@ export class IngestPipeline {
         return;
       }
       case 'delete': {
-        const object = this.resources.delete(clusterId, op.uid);
+        const object = this.resources.delete(clusterId, op.uid, op.kind);
         if (object) this.emit(clusterId, { type: 'delete', object }, now);
         return;
       }

@@ -49,8 +49,17 @@ describe('validateDelta', () => {
     expect(v.op === 'upsert' && JSON.parse(v.resource.json)).toEqual(podObj);
   });
 
-  it('turns DELETED into a delete by uid without reading the object', () => {
-    expect(validateDelta(delta('', { type: DeltaType.DELTA_TYPE_DELETED }), 1, MAX)).toEqual({ op: 'delete', uid: 'u1' });
+  it('turns DELETED into a delete by uid and kind without reading the object', () => {
+    expect(validateDelta(delta('', { type: DeltaType.DELTA_TYPE_DELETED }), 1, MAX)).toEqual({ op: 'delete', uid: 'u1', kind: 'Pod' });
+  });
+
+  it('rejects objects nested deeper than any Kubernetes object, and metadata that is not maps of strings', () => {
+    const deep = `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"app","uid":"u1"},"spec":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expect(() => validateDelta(delta(deep), 1, 10 * MAX)).toThrow(/nested deeper than 100 levels/);
+    const odd = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'p', namespace: 'app', uid: 'u1', annotations: 'oops' } };
+    expect(() => validateDelta(delta(odd, { kind: 'Secret', name: 'p' }), 1, MAX)).toThrow(/labels and annotations must be maps of strings/);
+    const labels = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'app', uid: 'u1', labels: { a: 1 } } };
+    expect(() => validateDelta(delta(labels), 1, MAX)).toThrow(/labels and annotations must be maps of strings/);
   });
 
   it('removes Secret values that slipped through, keeping metadata', () => {

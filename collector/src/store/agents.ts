@@ -55,11 +55,29 @@ export class AgentStore {
       heartbeat: db.prepare('UPDATE agents SET last_heartbeat = ?, heartbeat = ? WHERE cluster_id = ? AND agent_id = ?'),
       disconnect: db.prepare('UPDATE agents SET connected = 0 WHERE cluster_id = ? AND agent_id = ? AND session_id = ?'),
       disconnectAll: db.prepare('UPDATE agents SET connected = 0'),
+      identity: db.prepare<[string, string], { mode: string; node_name: string | null }>('SELECT mode, node_name FROM agents WHERE cluster_id = ? AND agent_id = ?'),
+      countInCluster: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM agents WHERE cluster_id = ?'),
+      prune: db.prepare('DELETE FROM agents WHERE connected = 0 AND coalesce(last_heartbeat, connected_at, 0) < ?'),
       clusters: db.prepare<[], { id: string; name: string; first_seen: number; last_seen: number }>(
         'SELECT * FROM clusters ORDER BY name, id',
       ),
       agents: db.prepare<[], Record<string, unknown>>('SELECT * FROM agents ORDER BY cluster_id, agent_id'),
     };
+  }
+
+  /** The mode and node an agent id was registered with, if it was. */
+  identity(clusterId: string, agentId: string): { mode: string; nodeName: string | null } | undefined {
+    const r = this.stmt.identity.get(clusterId, agentId);
+    return r ? { mode: r.mode, nodeName: r.node_name } : undefined;
+  }
+
+  countInCluster(clusterId: string): number {
+    return this.stmt.countInCluster.get(clusterId)!.n;
+  }
+
+  /** Forgets agents not seen since `before` (removed nodes, old pods); returns how many. */
+  pruneDisconnected(before: number): number {
+    return this.stmt.prune.run(before).changes;
   }
 
   /** No stream survives a restart: called once at start-up. */

@@ -2,8 +2,8 @@
 // binds it to the cluster its grant authorises (persisted): every grant for that cluster name
 // (the cluster agent's token, the node agents' token, a client certificate with that CN) may
 // write it, and no other. A cluster name's grants can register exactly one cluster id. A "*"
-// grant may register many ids, each bound to that grant alone. Only an admin can release a
-// binding (a rebuilt cluster has a new kube-system uid).
+// grant may register many ids, each bound to that grant alone. Only an admin can retire an
+// id (a rebuilt cluster has a new kube-system uid), after which nobody may write it.
 import { PermissionError } from '../ingest/errors.js';
 import type { Db } from './database.js';
 
@@ -17,10 +17,13 @@ export interface BindingOwner {
 export interface ClusterBinding extends BindingOwner {
   clusterId: string;
   boundAt: number;
+  /** Retired by an admin: no credential may write this id again (its data stays readable). */
+  retired: boolean;
 }
 
 /** Stored form: "cluster:<name>" or "grant:<name>", so a cluster and a grant can share a name. */
 const keyOf = (o: BindingOwner) => `${o.wildcard ? 'grant' : 'cluster'}:${o.name}`;
+const RETIRED = 'retired:';
 const describe = (o: BindingOwner) => (o.wildcard ? `the "*" grant "${o.name}"` : `cluster "${o.name}"`);
 
 export function bindingOwner(grant: { name: string; cluster: string }): BindingOwner {
@@ -34,7 +37,11 @@ interface Row {
   bound_at: number;
 }
 
-const toBinding = (r: Row): ClusterBinding => ({ clusterId: r.cluster_id, name: r.grant_name.slice(r.grant_name.indexOf(':') + 1), wildcard: r.wildcard === 1, boundAt: r.bound_at });
+function toBinding(r: Row): ClusterBinding {
+  const retired = r.grant_name.startsWith(RETIRED);
+  const key = retired ? r.grant_name.slice(RETIRED.length) : r.grant_name;
+  return { clusterId: r.cluster_id, name: key.slice(key.indexOf(':') + 1), wildcard: r.wildcard === 1, boundAt: r.bound_at, retired };
+}
 
 export class ClusterBindings {
   private readonly stmt;
@@ -44,7 +51,7 @@ export class ClusterBindings {
       byCluster: db.prepare<[string], Row>('SELECT * FROM cluster_bindings WHERE cluster_id = ?'),
       byGrant: db.prepare<[string], Row>('SELECT * FROM cluster_bindings WHERE grant_name = ? LIMIT 1'),
       insert: db.prepare('INSERT INTO cluster_bindings (cluster_id, grant_name, wildcard, bound_at) VALUES (?, ?, ?, ?)'),
-      release: db.prepare('DELETE FROM cluster_bindings WHERE cluster_id = ?'),
+      retire: db.prepare(`UPDATE cluster_bindings SET grant_name = '${RETIRED}' || grant_name WHERE cluster_id = ? AND grant_name NOT LIKE '${RETIRED}%'`),
       all: db.prepare<[], Row>('SELECT * FROM cluster_bindings ORDER BY cluster_id'),
     };
   }
@@ -58,13 +65,14 @@ export class ClusterBindings {
     const existing = this.stmt.byCluster.get(clusterId);
     if (existing) {
       if (existing.grant_name === key) return { created: false };
+      if (existing.grant_name.startsWith(RETIRED)) throw new PermissionError(`cluster id ${clusterId} was retired by an admin; no credential may write it`);
       throw new PermissionError(`cluster id ${clusterId} is bound to ${describe(toBinding(existing))}; grant "${grantName}" is for ${describe(owner)}`);
     }
     if (!owner.wildcard) {
       const other = this.stmt.byGrant.get(key);
       if (other) {
         throw new PermissionError(
-          `${describe(owner)} is already cluster id ${other.cluster_id}: its grants authorise exactly one cluster (grant "${grantName}" claimed ${clusterId}; an admin can release the old id with DELETE /api/v1/clusters/${other.cluster_id}/binding)`,
+          `${describe(owner)} is already cluster id ${other.cluster_id}: its grants authorise exactly one cluster (grant "${grantName}" claimed ${clusterId}; an admin can retire the old id with DELETE /api/v1/clusters/${other.cluster_id}/binding)`,
         );
       }
     }
@@ -81,10 +89,15 @@ export class ClusterBindings {
     return this.stmt.all.all().map(toBinding);
   }
 
-  /** Forgets the binding: the next grant to register the id binds it anew. */
-  release(clusterId: string): ClusterBinding | undefined {
+  /**
+   * Retires a cluster id (a rebuilt cluster has a new kube-system uid): its owner's grants may
+   * then register a new id, and no credential — not even a "*" grant — may write the old one,
+   * so nobody inherits its objects and findings.
+   */
+  retire(clusterId: string): ClusterBinding | undefined {
     const r = this.stmt.byCluster.get(clusterId);
-    if (r) this.stmt.release.run(clusterId);
-    return r ? toBinding(r) : undefined;
+    if (!r || r.grant_name.startsWith(RETIRED)) return undefined;
+    this.stmt.retire.run(clusterId);
+    return toBinding(r);
   }
 }

@@ -1,6 +1,6 @@
 // Opens the collector's SQLite file (WAL) and brings its schema up to date.
 import Database from 'better-sqlite3';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, constants, existsSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS, type Migration } from './migrations.js';
 
@@ -31,6 +31,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // last commits), which is what Ack-after-commit relies on.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted rows (an object's old version, a withdrawn value) are zeroed where that costs no
+  // extra I/O, so freed pages do not keep old content around.
+  db.pragma('secure_delete = FAST');
   db.pragma('busy_timeout = 5000');
   // 32 MiB holds every index of 100k objects; the rows' JSON is read through the OS page
   // cache. 64 MiB cost 80 MiB more RSS at 100k objects and sped nothing up (BENCHMARKS.md).
@@ -43,15 +46,27 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
 }
 
 /**
- * The database holds the cluster inventory: only the collector's user may read it. The
- * folder is 0700 and the file 0600; SQLite creates the -wal and -shm files with the
- * database file's mode. Older installations are tightened on start.
+ * The database holds the cluster inventory: only the collector's user may read it. A folder
+ * the collector creates is 0700 and the database file 0600 (SQLite creates the -wal and -shm
+ * files with the database file's mode; older installations' files are tightened). An existing
+ * folder is not changed — it may be a mount point or shared — but one that others can enter,
+ * or that another user owns, is reported. A database path that is a symbolic link is refused.
  */
 function restrictFiles(file: string, warn: (message: string) => void): void {
   const dir = dirname(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  tighten(dir, 0o700, warn);
-  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    tighten(dir, 0o700, warn);
+  } else {
+    const info = statSync(dir);
+    const uid = process.getuid?.();
+    if (uid !== undefined && info.uid !== uid) warn(`${dir} belongs to uid ${info.uid}, not to the collector's uid ${uid}`);
+    if ((info.mode & 0o077) !== 0) warn(`${dir} is open to other users (mode ${(info.mode & 0o7777).toString(8)}): give the collector a private folder (0700)`);
+  }
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    if (existsSync(f) && lstatSync(f).isSymbolicLink()) throw new Error(`${f} is a symbolic link: refusing to open the database through it`);
+  }
+  if (!existsSync(file)) closeSync(openSync(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, 0o600));
   for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) tighten(f, 0o600, warn);
 }
 
@@ -59,7 +74,7 @@ function tighten(path: string, mode: number, warn: (message: string) => void): v
   try {
     chmodSync(path, mode);
   } catch (err) {
-    // Not ours to change (a mount point owned by root): say so rather than fail.
+    // Not ours to change: say so rather than fail.
     warn(`cannot restrict ${path} to mode ${mode.toString(8)}: ${(err as NodeJS.ErrnoException).code}`);
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.js';
 import { openDatabase, schemaVersion, type Db } from './database.js';
-import { InvalidCursorError, ResourceStore, contentHash, decodeCursor, encodeCursor, type ResourceInput } from './resources.js';
+import { InvalidCursorError, ResourceConflictError, ResourceStore, contentHash, decodeCursor, encodeCursor, type ResourceInput } from './resources.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-resources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,13 +62,20 @@ describe('ResourceStore', () => {
     expect(store.countsByKind('c2')).toEqual({ 'v1/Pod': 1 });
   });
 
-  it('delete returns the object as it was, and undefined for an unknown uid', () => {
+  it('delete returns the object as it was, and undefined for an unknown uid or another kind', () => {
     const v = input('Pod', 'web', 'u1', '5', { spec: { a: 1 } });
     store.upsert('c1', v, 1);
-    expect(store.delete('c1', 'u1')).toEqual(JSON.parse(v.json));
+    expect(store.delete('c1', 'u1', 'ConfigMap')).toBeUndefined();
+    expect(store.delete('c1', 'u1', 'Pod')).toEqual(JSON.parse(v.json));
     expect(store.getByUid('c1', 'u1')).toBeUndefined();
-    expect(store.delete('c1', 'u1')).toBeUndefined();
-    expect(store.delete('c2', 'nope')).toBeUndefined();
+    expect(store.delete('c1', 'u1', 'Pod')).toBeUndefined();
+    expect(store.delete('c2', 'nope', 'Pod')).toBeUndefined();
+  });
+
+  it('refuses another kind of object under a stored uid', () => {
+    store.upsert('c1', input('Pod', 'web', 'u9', '1'), 1);
+    expect(() => store.upsert('c1', input('ConfigMap', 'web', 'u9', '2'), 2)).toThrow(ResourceConflictError);
+    expect(store.getByUid('c1', 'u9')?.kind).toBe('Pod');
   });
 
   it('lists by kind and namespace, and counts by apiVersion/kind', () => {

@@ -62,6 +62,18 @@ export interface ResourceQuery {
   cursor?: string;
 }
 
+/** A change that would put another kind of object under a stored object's uid. */
+export class ResourceConflictError extends Error {
+  constructor(
+    readonly uid: string,
+    readonly storedKind: string,
+    readonly kind: string,
+  ) {
+    super(`uid ${uid} belongs to a ${storedKind}, not a ${kind}`);
+    this.name = 'ResourceConflictError';
+  }
+}
+
 export class InvalidCursorError extends Error {
   constructor(readonly cursor: string) {
     super(`invalid cursor "${cursor}"`);
@@ -104,7 +116,7 @@ export class ResourceStore {
     this.stmt = {
       // The version alone: a resync re-sends every object unchanged, and reading each one's
       // JSON just to compare versions doubled the work.
-      current: db.prepare<[string, string], { resource_version: string }>('SELECT resource_version FROM resources WHERE cluster_id = ? AND uid = ?'),
+      current: db.prepare<[string, string], { resource_version: string; kind: string }>('SELECT resource_version, kind FROM resources WHERE cluster_id = ? AND uid = ?'),
       currentObject: db.prepare<[string, string], { object: string }>('SELECT object FROM resources WHERE cluster_id = ? AND uid = ?'),
       activeSnapshot: db.prepare<[string, string], { snapshot_id: string }>(
         'SELECT snapshot_id FROM snapshots WHERE cluster_id = ? AND kind_key = ?',
@@ -120,7 +132,7 @@ export class ResourceStore {
            snapshot_id = coalesce(@snapshot, snapshot_id)
          WHERE cluster_id = @cluster AND uid = @uid`,
       ),
-      delete: db.prepare<[string, string], { object: string }>('DELETE FROM resources WHERE cluster_id = ? AND uid = ? RETURNING object'),
+      delete: db.prepare<[string, string, string], { object: string }>('DELETE FROM resources WHERE cluster_id = ? AND uid = ? AND kind = ? RETURNING object'),
       beginSnapshot: db.prepare('INSERT OR REPLACE INTO snapshots (cluster_id, kind_key, snapshot_id, started_at) VALUES (?, ?, ?, ?)'),
       snapshotKinds: db.prepare<[string, string], { kind_key: string }>('SELECT kind_key FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?'),
       endSnapshot: db.prepare('DELETE FROM snapshots WHERE cluster_id = ? AND snapshot_id = ?'),
@@ -148,6 +160,8 @@ export class ResourceStore {
   upsert(clusterId: string, r: ResourceInput, now: number): UpsertResult {
     const snapshot = this.stmt.activeSnapshot.get(clusterId, `${r.apiVersion}/${r.kind}`)?.snapshot_id ?? null;
     const existing = this.stmt.current.get(clusterId, r.uid);
+    // A uid names one object: another kind under it would overwrite that object (a node's facts).
+    if (existing && existing.kind !== r.kind) throw new ResourceConflictError(r.uid, existing.kind, r.kind);
     if (existing && existing.resource_version === r.resourceVersion) {
       this.stmt.touch.run(now, snapshot, clusterId, r.uid);
       return { change: 'unchanged' };
@@ -175,9 +189,9 @@ export class ResourceStore {
     return { change: 'updated', object, previous };
   }
 
-  /** Returns the object as it was, or undefined when it was not stored. */
-  delete(clusterId: string, uid: string): KubeObject | undefined {
-    const row = this.stmt.delete.get(clusterId, uid);
+  /** Returns the object as it was, or undefined when no object of that kind was stored under the uid. */
+  delete(clusterId: string, uid: string, kind: string): KubeObject | undefined {
+    const row = this.stmt.delete.get(clusterId, uid, kind);
     return row ? (JSON.parse(row.object) as KubeObject) : undefined;
   }
 

@@ -17,6 +17,10 @@ export interface FiguresDeps {
   heartbeatIntervalMs: number;
   findingMetrics: FindingMetrics;
   exports: ExportStats;
+  /** Agent streams refused before Hello, by reason (ingest/refusal-log.ts). */
+  refusals?: ReadonlyMap<string, number>;
+  /** False while writes fail (disk full). */
+  storageHealthy?: () => boolean;
 }
 
 export interface Figures {
@@ -97,6 +101,10 @@ export function collectorFigures(deps: FiguresDeps): Figures {
     metric('counter', 'stance_ingest_messages_total', 'stance.ingest.messages', '{message}', 'Agent messages committed', [], () => one(pipeline.stats.messages)),
     metric('counter', 'stance_ingest_batches_total', 'stance.ingest.batches', '{batch}', 'Ingest transactions committed', [], () => one(pipeline.stats.batches)),
     metric('counter', 'stance_ingest_rejected_total', 'stance.ingest.rejected', '{message}', 'Agent messages rejected (invalid, too large)', [], () => one(pipeline.stats.rejected)),
+    metric('counter', 'stance_agent_streams_refused_total', 'stance.agent.streams.refused', '{stream}', 'Agent streams refused before Hello (no or a wrong credential, too many waiting)', ['reason'], () =>
+      [...(deps.refusals ?? new Map<string, number>())].map(([reason, value]) => ({ labels: { reason }, value })),
+    ),
+    metric('gauge', 'stance_storage_healthy', 'stance.storage.healthy', '1', 'Whether the database takes writes (0: disk full or I/O errors; nothing is acknowledged)', [], () => one(deps.storageHealthy?.() === false ? 0 : 1)),
     metric('gauge', 'stance_ingest_queue_depth', 'stance.ingest.queue.depth', '{message}', 'Messages waiting for the ingest transaction', [], () => one(pipeline.depth)),
     metric('counter', 'stance_feed_delivered_total', 'stance.feed.delivered', '{transition}', 'Finding transitions handed to each feed sink', ['sink'], () => feed().map((s) => ({ labels: { sink: s.sink }, value: s.delivered }))),
     metric('counter', 'stance_feed_dropped_total', 'stance.feed.dropped', '{transition}', 'Finding transitions a feed sink lost (its queue was full, or its delivery failed)', ['sink'], () =>

@@ -15,6 +15,7 @@ export const LABELS = {
   transition: 'stance.finding.transition',
   signal: 'stance.otlp.signal',
   sink: 'stance.feed.sink',
+  reason: 'stance.refusal.reason',
 } as const;
 
 export type Label = keyof typeof LABELS;

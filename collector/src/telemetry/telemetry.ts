@@ -22,6 +22,8 @@ export interface TelemetryDeps {
   pipeline: IngestPipeline;
   agents: AgentStore;
   heartbeatIntervalMs: number;
+  refusals?: ReadonlyMap<string, number>;
+  storageHealthy?: () => boolean;
   log: Logger;
 }
 

@@ -5,6 +5,8 @@ import { NODE_FACTS_SCHEMA_VERSION, type NodeFactsDoc } from './facts.js';
 
 export const NODE_FACTS_API_VERSION = 'stance.dev/v1alpha1';
 export const NODE_FACTS_KIND = 'NodeFacts';
+/** Node facts are stored under `nodefacts-<node name>`; no API object may use such a uid. */
+export const NODE_FACTS_UID_PREFIX = 'nodefacts-';
 
 export interface NodeFactsObject extends KubeObject {
   facts: NodeFactsDoc;
@@ -14,7 +16,7 @@ export function nodeFactsSubject(doc: NodeFactsDoc): NodeFactsObject {
   return {
     apiVersion: NODE_FACTS_API_VERSION,
     kind: NODE_FACTS_KIND,
-    metadata: { name: doc.nodeName, uid: `nodefacts-${doc.nodeName}` },
+    metadata: { name: doc.nodeName, uid: `${NODE_FACTS_UID_PREFIX}${doc.nodeName}` },
     facts: doc,
   };
 }

@@ -98,4 +98,50 @@ describe('redactCredentials', () => {
     expect(plain.length).toBeGreaterThan(0);
     expect(judge([cm, d])).toEqual(plain);
   });
+
+  it('covers the places a credential hides in a workload: flag pairs, shell lines, probes, hooks, headers, template annotations, every container type', () => {
+    const container = (name: string) => ({
+      name,
+      image: 'db:1',
+      args: ['--password', PASSWORD, '--verbose', `--db-token=${PASSWORD}x`, 'sh', '-c', `mysql --password ${PASSWORD}y -h db`],
+      command: ['run'],
+      env: [{ name: 'DB_PASS', value: `${PASSWORD}z` }],
+      livenessProbe: { exec: { command: ['check', '--api-key', `${PASSWORD}p`] } },
+      readinessProbe: { httpGet: { path: '/h', port: 80, httpHeaders: [{ name: 'Authorization', value: `Bearer ${PASSWORD}h` }, { name: 'Accept', value: 'application/json' }] } },
+      lifecycle: { preStop: { exec: { command: ['logout', `--secret=${PASSWORD}l`] } } },
+    });
+    const cron: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'c', namespace: 'x', annotations: { 'db-password': `${PASSWORD}a`, team: 'payments' } },
+      spec: {
+        jobTemplate: {
+          spec: {
+            template: {
+              metadata: { annotations: { 'vault-token': `${PASSWORD}t` } },
+              spec: { initContainers: [container('init')], containers: [container('main')], ephemeralContainers: [container('debug')] },
+            },
+          },
+        },
+      },
+    };
+    redactCredentials(cron, hash);
+    const text = JSON.stringify(cron);
+    expect(text).not.toContain(PASSWORD);
+    for (const kept of ['--verbose', 'application/json', 'payments', '"--password"', '"--api-key"', '/h']) expect(text).toContain(kept);
+  });
+
+  it('judges ConfigMap binaryData by its decoded content and key', () => {
+    const cm: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'b', namespace: 'x' },
+      binaryData: { 'app.env': Buffer.from(`API_TOKEN=${PASSWORD}\n`).toString('base64'), 'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]).toString('base64'), keystore_password: Buffer.from([0xff, 0xfe, 0, 7]).toString('base64') },
+    };
+    expect(redactCredentials(cm, hash)).toBe(2);
+    const data = cm.binaryData as Record<string, string>;
+    expect(parseRedaction(data['app.env']!)).toBeDefined();
+    expect(parseRedaction(data.keystore_password!)).toBeDefined();
+    expect(parseRedaction(data['logo.png']!)).toBeUndefined();
+  });
 });

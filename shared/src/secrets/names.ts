@@ -30,6 +30,9 @@ const SECRET_NAME_PARTS = [
   'connectionstring',
 ];
 
+/** Words that mark a credential only as a whole word (`DB_PASS`, `ADMIN_PW`), not inside one (`bypass`). */
+const SECRET_WORDS = new Set(['pass', 'pw', 'pwd']);
+
 /** Last name words that make it a pointer or a setting about a secret, not the secret. */
 const NON_SECRET_SUFFIXES = new Set([
   'name', 'file', 'path', 'dir', 'url', 'uri', 'endpoint', 'ref', 'id', 'enabled', 'ttl', 'timeout',
@@ -69,6 +72,7 @@ function judgeName(name: string): boolean {
   const w = words(name);
   if (w.length === 0) return false;
   if (NON_SECRET_SUFFIXES.has(w[w.length - 1]!) || NON_SECRET_PREFIXES.has(w[0]!)) return false;
+  if (w.some((word) => SECRET_WORDS.has(word))) return true;
   const joined = w.join('');
   // isEnd[k] = 1 where a word of `joined` ends at offset k.
   const isEnd = new Uint8Array(joined.length + 2);

@@ -32,6 +32,7 @@ const ClusterSchema = z
       .object({
         name: z.string().openapi({ description: 'The cluster name whose agent credentials may write this id, or the name of the "*" grant bound to it' }),
         wildcard: z.boolean().openapi({ description: 'Bound to a "*" grant, which may serve many clusters' }),
+        retired: z.boolean().openapi({ description: 'Retired by an admin: no credential may write this id again' }),
         boundAt: z.string(),
       })
       .nullable(),
@@ -84,7 +85,7 @@ export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
               heartbeat: a.heartbeat,
             };
           }),
-        grant: binding ? { name: binding.name, wildcard: binding.wildcard, boundAt: iso(binding.boundAt)! } : null,
+        grant: binding ? { name: binding.name, wildcard: binding.wildcard, retired: binding.retired, boundAt: iso(binding.boundAt)! } : null,
       };
     });
     return c.json({ items }, 200);
@@ -96,13 +97,13 @@ export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
       path: '/api/v1/clusters/{id}/binding',
       summary: 'Release a cluster id from the agent credential it is bound to (admin): the next credential to register it binds it',
       request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
-      responses: { 204: { description: 'Released' }, 404: { description: 'Not bound' } },
+      responses: { 204: { description: 'Retired' }, 404: { description: 'Not bound, or retired already' } },
     }),
     (c) => {
       const id = c.req.valid('param').id;
-      const released = deps.bindings?.release(id);
-      if (!released) return apiError(c, 404, 'not_found', `cluster id ${id} is not bound`);
-      deps.log.warn({ clusterId: id, boundTo: released.name, wildcard: released.wildcard, by: principalOf(c)?.name }, 'cluster binding released');
+      const retired = deps.bindings?.retire(id);
+      if (!retired) return apiError(c, 404, 'not_found', `cluster id ${id} is not bound, or retired already`);
+      deps.log.warn({ clusterId: id, boundTo: retired.name, wildcard: retired.wildcard, by: principalOf(c)?.name }, 'cluster id retired');
       return c.body(null, 204);
     },
   );
