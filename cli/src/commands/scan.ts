@@ -1,5 +1,7 @@
 // `stance scan`: shift-left scanning of manifests (files, folders, Helm output, stdin)
 // with the same controls as the cluster engine. The work lives in @stance/shared/scan.
+// SIGINT/SIGTERM stop it at once (exit 130/143), also while it waits for input, and
+// nothing is printed on stdout then.
 import { Option, type Command } from 'commander';
 import type { ScanFlags } from '@stance/shared/scan/command';
 
@@ -20,20 +22,40 @@ export function register(program: Command): void {
     .option('--allowed-registries <list>', 'comma-separated allowed image registry prefixes (turns on pod.image-registry)')
     .option('--namespace <ns>', 'namespace of namespaced objects that name none', 'default')
     .option('--no-exemptions', 'do not apply the built-in exemptions for system objects')
+    .option('--fifo-wait <duration>', 'how long a named pipe (FIFO) given as input may have no writer before the scan fails with exit 2 (env STANCE_SCAN_FIFO_WAIT; default 10s)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing at or above --fail-on failed, 1 something did, 2 unreadable input or bad flags.\n' +
+      '\nExit codes: 0 nothing at or above --fail-on failed, 1 something did, 2 unreadable input or bad flags,\n' +
+        '130/143 stopped by SIGINT/SIGTERM.\n' +
         'Example: helm template ./chart | stance scan - --format sarif --output stance.sarif',
     )
     .action(async (inputs: string[], flags: ScanFlags) => {
       // Scan output is the report alone: logs stay at warn unless asked for.
       process.env.STANCE_LOG_LEVEL ??= 'warn';
-      const { scanCommand } = await import('@stance/shared/scan/command');
-      process.exitCode = await scanCommand(inputs, flags, {
+      const [{ scanCommand }, { ScanInterrupted }] = await Promise.all([
+        import('@stance/shared/scan/command'),
+        import('@stance/shared/scan/errors'),
+      ]);
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        const reason = new ScanInterrupted(signal);
+        stop.abort(reason);
+        // The scan unwinds at its next chunk; should a read be stuck in the kernel, leave anyway.
+        setTimeout(() => process.exit(reason.exitCode), 2000).unref();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      const code = await scanCommand(inputs, flags, {
         stdout: process.stdout,
         stderr: process.stderr,
         stdin: process.stdin,
         env: process.env,
+        signal: stop.signal,
       });
+      // Interrupted: leave now, whatever input is still open (a pipe's writer, a terminal).
+      if (stop.signal.aborted) process.exit(code);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.exitCode = code;
     });
 }

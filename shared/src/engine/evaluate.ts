@@ -144,12 +144,27 @@ export function evaluateAll(
   config: EngineConfig = {},
   exemptionFor: ExemptionFor | undefined = defaultExemptionFor(config),
 ): Outcome[] {
-  const view = new GuardedView(memoryView(objects));
-  const byKind = controlsByKind(controls);
+  const evaluate = subjectEvaluator(objects, controls, config, exemptionFor);
   const out: Outcome[] = [];
-  for (const subject of objects) {
-    const forKind = byKind.get(subject.kind);
-    if (forKind) outcomesFor(subject, forKind, config, view, exemptionFor, undefined, out);
-  }
+  for (const subject of objects) evaluate(subject, out);
   return out;
+}
+
+/**
+ * `evaluateAll` one subject at a time, for subjects that stream by (`stance scan`): the
+ * view holds `viewObjects`, which must include every object of the kinds the controls
+ * `reads` (objects of other kinds are never read: the view refuses them). Appends to `out`.
+ */
+export function subjectEvaluator(
+  viewObjects: readonly KubeObject[],
+  controls: readonly Control[],
+  config: EngineConfig,
+  exemptionFor: ExemptionFor | undefined,
+): (subject: KubeObject, out?: Outcome[]) => Outcome[] {
+  const view = new GuardedView(memoryView(viewObjects));
+  const byKind = controlsByKind(controls);
+  return (subject, out = []) => {
+    const forKind = byKind.get(subject.kind);
+    return forKind ? outcomesFor(subject, forKind, config, view, exemptionFor, undefined, out) : out;
+  };
 }

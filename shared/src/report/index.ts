@@ -1,4 +1,5 @@
 // Output formats of `stance scan`, and the posture score shared with the collector.
+import type { OutcomeStatus } from '../engine/types.js';
 import type { ScanResult } from '../scan/report.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
@@ -13,6 +14,17 @@ export { formatTable, summaryLine } from './table.js';
 
 export const REPORT_FORMATS = ['json', 'sarif', 'junit', 'table'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/**
+ * The outcomes each format reads from `ScanResult.outcomes` (besides the findings): a scan
+ * keeps only these, since passes and not-applicable ones are most of a large scan.
+ */
+export const OUTCOMES_USED: Record<ReportFormat, readonly OutcomeStatus[]> = {
+  json: [],
+  sarif: ['exempt'],
+  table: ['exempt'],
+  junit: ['pass', 'fail', 'no-data', 'exempt'],
+};
 
 export interface FormatOptions {
   /** Table only: ANSI colours. */

@@ -72,8 +72,9 @@ export function formatTable(result: ScanResult, options: TableOptions = {}): str
   if (findings.length === 0) {
     lines.push('No findings.');
   } else {
-    const idWidth = Math.max(...findings.map((f) => f.controlId.length));
-    const sevWidth = Math.max(...findings.map((f) => f.severity.length));
+    // No spread into Math.max: a scan may have more findings than a call takes arguments.
+    const idWidth = findings.reduce((w, f) => Math.max(w, f.controlId.length), 0);
+    const sevWidth = findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
     for (const [, group] of groupByResource(findings)) {
       const first = group[0]!;
       const where = `${first.location.file}:${first.location.line}${first.location.source ? ` (${first.location.source})` : ''}`;
@@ -87,7 +88,7 @@ export function formatTable(result: ScanResult, options: TableOptions = {}): str
     }
     lines.pop();
   }
-  lines.push(...exceptedLines(result, color, options.width));
+  for (const line of exceptedLines(result, color, options.width)) lines.push(line);
   lines.push('', summaryLine(result, color));
   return `${lines.join('\n')}\n`;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scanCommand, type ScanFlags, type ScanIO } from './command.js';
+import { ScanInterrupted } from './errors.js';
 
 class Capture extends PassThrough {
   text = '';
@@ -79,6 +80,26 @@ describe('scanCommand', () => {
     expect(nowhere.stderr).toMatch(/^stance: invalid --output: cannot write .*r\.json: ENOENT\n$/);
     const quiet = await run({ failOn: 'none' });
     expect(quiet.stderr).toBe('');
+  });
+
+  it('stops when its signal is aborted, with 128 + the signal and nothing on stdout', async () => {
+    const stdin = new PassThrough(); // never ends
+    stdin.write(privilegedPod);
+    const stop = new AbortController();
+    const stdout = new Capture();
+    const stderr = new Capture();
+    const done = scanCommand(['-'], {}, { stdout, stderr, stdin, env: {}, signal: stop.signal });
+    setTimeout(() => stop.abort(new ScanInterrupted('SIGTERM')), 50);
+    expect(await done).toBe(143);
+    expect(stdout.text).toBe('');
+    expect(stderr.text).toBe('stance: scan interrupted by SIGTERM\n');
+    expect(new ScanInterrupted('SIGINT').exitCode).toBe(130);
+  });
+
+  it('rejects a bad --fifo-wait before reading anything', async () => {
+    const r = await run({ fifoWait: 'soon' });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('stance: invalid --fifo-wait: "soon" is not a duration such as 500ms, 30s, 5m\n');
   });
 
   it('splits comma-separated repeatable values', async () => {

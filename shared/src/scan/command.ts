@@ -1,15 +1,18 @@
 // `stance scan` as a command: flags to options, progress on a terminal, the report to
 // stdout or --output, and the exit code (0 clean, 1 failed at or above --fail-on,
-// 2 unusable input or configuration). The report is built whole before anything is
-// written, so a failing scan never leaves half a document on stdout.
+// 2 unusable input or configuration, 128 + N stopped by signal N). The report is built
+// whole before anything is written, so a failing or interrupted scan never leaves half a
+// document on stdout.
 import { writeFile } from 'node:fs/promises';
 import { ConfigError } from '../config/errors.js';
-import { parseEnum } from '../config/values.js';
+import { parseDurationMs, parseEnum, pick } from '../config/values.js';
 import { SEVERITIES, type Severity } from '../engine/types.js';
-import { formatReport, REPORT_FORMATS, summaryLine, type ReportFormat } from '../report/index.js';
-import { InputError } from './errors.js';
+import { formatReport, OUTCOMES_USED, REPORT_FORMATS, summaryLine, type ReportFormat } from '../report/index.js';
+import { InputError, ScanInterrupted } from './errors.js';
+import { DEFAULT_FIFO_WAIT_MS } from './open.js';
 import type { ReadProgress } from './read.js';
-import { runScan } from './run.js';
+import { runScan, type EvaluateProgress } from './run.js';
+import { SpoolError } from './spool.js';
 
 export interface ScanFlags {
   format?: string;
@@ -23,6 +26,8 @@ export interface ScanFlags {
   /** commander's `--no-exemptions` sets this to false. */
   exemptions?: boolean;
   namespace?: string;
+  /** --fifo-wait: how long a named pipe may go without a writer (duration). */
+  fifoWait?: string;
 }
 
 export interface ScanIO {
@@ -30,6 +35,8 @@ export interface ScanIO {
   stderr: NodeJS.WriteStream | (NodeJS.WritableStream & { isTTY?: boolean });
   stdin: NodeJS.ReadableStream;
   env: NodeJS.ProcessEnv;
+  /** Aborted (with a ScanInterrupted reason) when the scan must stop: SIGINT, SIGTERM. */
+  signal?: AbortSignal;
 }
 
 export const FAIL_ON = [...SEVERITIES, 'none'] as const;
@@ -52,15 +59,26 @@ function formatFor(flags: ScanFlags, io: ScanIO): ReportFormat {
   return io.stdout.isTTY ? 'table' : 'json';
 }
 
+interface Progress {
+  reading(p: ReadProgress): void;
+  evaluating(p: EvaluateProgress): void;
+  clear(): void;
+}
+
 /** A line on a terminal's stderr, redrawn at most every 100 ms (and for the last file). */
-function progressReporter(io: ScanIO): ((p: ReadProgress) => void) | undefined {
+function progressReporter(io: ScanIO): Progress | undefined {
   if (!io.stderr.isTTY) return undefined;
   let last = 0;
-  return (p) => {
+  const draw = (text: string, force: boolean) => {
     const now = Date.now();
-    if (now - last < 100 && p.files < p.totalFiles) return;
+    if (now - last < 100 && !force) return;
     last = now;
-    io.stderr.write(`\r\x1b[Kreading ${p.files}/${p.totalFiles} files, ${p.objects} objects`);
+    io.stderr.write(`\r\x1b[K${text}`);
+  };
+  return {
+    reading: (p) => draw(`reading ${p.files}/${p.totalFiles} files, ${p.objects} objects`, p.files === p.totalFiles),
+    evaluating: (p) => draw(`evaluating ${p.objects}/${p.total} objects`, false),
+    clear: () => io.stderr.write('\r\x1b[K'),
   };
 }
 
@@ -71,6 +89,7 @@ export async function scanCommand(inputs: string[], flags: ScanFlags, io: ScanIO
     const format = formatFor(flags, io);
     const failOn = parseEnum('--fail-on', flags.failOn ?? 'high', FAIL_ON);
     const minSeverity = flags.severity ? parseEnum<Severity>('--severity', flags.severity, SEVERITIES) : undefined;
+    const fifoWait = pick(flags.fifoWait, io.env.STANCE_SCAN_FIFO_WAIT);
     const result = await runScan({
       inputs,
       stdin: io.stdin,
@@ -81,9 +100,14 @@ export async function scanCommand(inputs: string[], flags: ScanFlags, io: ScanIO
       exemptions: flags.exemptions !== false,
       defaultNamespace: flags.namespace,
       minSeverity,
-      onProgress: progress,
+      fifoWaitMs: fifoWait === undefined ? DEFAULT_FIFO_WAIT_MS : parseDurationMs('--fifo-wait', fifoWait),
+      signal: io.signal,
+      keepOutcomes: OUTCOMES_USED[format],
+      onProgress: progress?.reading,
+      onEvaluateProgress: progress?.evaluating,
     });
-    if (progress) io.stderr.write('\r\x1b[K');
+    progress?.clear();
+    io.signal?.throwIfAborted();
 
     const color = format === 'table' && !flags.output && Boolean(io.stdout.isTTY) && !io.env.NO_COLOR;
     const width = !flags.output && io.stdout.isTTY ? (io.stdout as NodeJS.WriteStream).columns : undefined;
@@ -101,8 +125,13 @@ export async function scanCommand(inputs: string[], flags: ScanFlags, io: ScanIO
     const threshold = SEVERITIES.indexOf(failOn);
     return result.report.findings.some((f) => SEVERITIES.indexOf(f.severity) <= threshold) ? 1 : 0;
   } catch (err) {
-    if (progress) io.stderr.write('\r\x1b[K');
-    if (err instanceof InputError || err instanceof ConfigError) {
+    progress?.clear();
+    const reason: unknown = io.signal?.aborted ? io.signal.reason : err;
+    if (reason instanceof ScanInterrupted) {
+      io.stderr.write(`stance: scan ${reason.message}\n`);
+      return reason.exitCode;
+    }
+    if (err instanceof InputError || err instanceof ConfigError || err instanceof SpoolError) {
       io.stderr.write(`stance: ${err.message}\n`);
       return 2;
     }

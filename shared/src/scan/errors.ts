@@ -11,3 +11,16 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+
+/** The scan was stopped by a signal: the CLI exits 128 + its number (130 SIGINT, 143 SIGTERM). */
+export class ScanInterrupted extends Error {
+  readonly exitCode: number;
+
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+    this.name = 'ScanInterrupted';
+    this.exitCode = 128 + (SIGNAL_NUMBERS[signal] ?? 15);
+  }
+}

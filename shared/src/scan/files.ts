@@ -1,8 +1,12 @@
 // Expands the paths given to `stance scan` (and to --custom-controls) into the files to
-// read: files as named, directories walked recursively in a stable order.
+// read: files as named, directories walked recursively in a stable order. Symlinks are
+// followed, to files and to folders; a folder that links back to one it is inside of is
+// a loop, reported with both paths rather than walked forever.
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.js';
+import { cannotRead } from './open.js';
 
 export const MANIFEST_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
 
@@ -18,19 +22,45 @@ function isManifestName(name: string): boolean {
   return MANIFEST_EXTENSIONS.some((ext) => name.toLowerCase().endsWith(ext)) && !NOT_MANIFESTS.test(name);
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
+/** Whether a symlink leads to a folder (a dangling one does not: it is reported when read). */
+async function linksToDirectory(full: string): Promise<boolean> {
+  try {
+    return (await stat(full)).isDirectory();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw cannotRead(full, err);
+  }
+}
+
+/** `ancestors`: the folders being walked, by device and inode, with the path each was reached by. */
+async function walk(dir: string, out: string[], ancestors: Map<string, string>): Promise<void> {
+  let entries: Dirent[];
+  let id: string;
+  try {
+    const info = await stat(dir);
+    id = `${info.dev}:${info.ino}`;
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    throw cannotRead(dir, err);
+  }
+  const loopsTo = ancestors.get(id);
+  if (loopsTo !== undefined) throw new InputError(dir, undefined, `directory loop: this is ${loopsTo} again (a symlink cycle)`);
+  ancestors.set(id, dir);
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      // Helm chart sources hold Go templates, not YAML: scan `helm template` output instead.
-      if (SKIPPED_DIRS.has(entry.name) || entry.name.startsWith('.')) continue;
-      await walk(full, out);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && isManifestName(entry.name)) {
+    const manifest = isManifestName(entry.name);
+    // Helm chart sources hold Go templates, not YAML: scan `helm template` output instead.
+    const skippedDir = SKIPPED_DIRS.has(entry.name) || entry.name.startsWith('.');
+    const link = entry.isSymbolicLink();
+    if (link && skippedDir && !manifest) continue;
+    if (entry.isDirectory() || (link && (await linksToDirectory(full)))) {
+      if (!skippedDir) await walk(full, out, ancestors);
+    } else if ((entry.isFile() || link) && manifest) {
       out.push(full);
     }
   }
+  ancestors.delete(id);
 }
 
 /** Files to read for the given paths, in order; `-` (stdin) is kept as is. */
@@ -45,9 +75,9 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
     try {
       info = await stat(p);
     } catch (err) {
-      throw new InputError(p, undefined, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      throw cannotRead(p, err);
     }
-    if (info.isDirectory()) await walk(p, out);
+    if (info.isDirectory()) await walk(p, out, new Map());
     else out.push(p);
   }
   return [...new Set(out)];

@@ -1,7 +1,8 @@
 // Failing outcomes as findings of the fixed JSON document.
-import type { Control } from '../engine/types.js';
-import { postureScore } from '../report/score.js';
+import { SEVERITIES, type Control, type Outcome, type OutcomeStatus, type Severity } from '../engine/types.js';
+import { ScoreTally } from '../report/score.js';
 import { kubectlPatchCommand } from '../workload/patch.js';
+import type { ObjectLocation } from './parse.js';
 import type { FindingResource, LocatedOutcome, ScanFinding, ScanReport } from './report.js';
 
 export function findingOf(outcome: LocatedOutcome, control: Control): ScanFinding {
@@ -37,11 +38,52 @@ export function compareFindings(a: ScanFinding, b: ScanFinding): number {
   );
 }
 
+export interface ReportBuilderOptions {
+  /** The least severe outcome to keep (report and score); all by default. */
+  minSeverity?: Severity;
+  /** Which outcomes to keep with their location (JUnit lists them all); all by default. Findings and the score never need them. */
+  keepOutcomes?: readonly OutcomeStatus[];
+}
+
+/**
+ * The fixed document built one outcome at a time, in evaluation order: failing outcomes
+ * become findings (sorted at the end), every kept outcome counts in the score.
+ */
+export class ReportBuilder {
+  readonly outcomes: LocatedOutcome[] = [];
+  private readonly findings: ScanFinding[] = [];
+  private readonly tally = new ScoreTally();
+  private readonly minRank: number;
+  private readonly keep: ReadonlySet<OutcomeStatus> | undefined;
+
+  constructor(
+    private readonly controls: ReadonlyMap<string, Control>,
+    options: ReportBuilderOptions = {},
+  ) {
+    this.minRank = SEVERITIES.indexOf(options.minSeverity ?? 'low');
+    this.keep = options.keepOutcomes && new Set(options.keepOutcomes);
+  }
+
+  add(outcome: Outcome, location: ObjectLocation): void {
+    if (SEVERITIES.indexOf(outcome.severity) > this.minRank) return;
+    this.tally.add(outcome);
+    // Exempt outcomes are always kept: every format lists them with their reason (excepted.ts).
+    const kept = outcome.status === 'exempt' || (this.keep?.has(outcome.status) ?? true);
+    if (outcome.status !== 'fail' && !kept) return;
+    const located: LocatedOutcome = { ...outcome, location };
+    if (outcome.status === 'fail') this.findings.push(findingOf(located, this.controls.get(outcome.controlId)!));
+    if (kept) this.outcomes.push(located);
+  }
+
+  report(resources: number): ScanReport {
+    const findings = this.findings.sort(compareFindings);
+    return { findings, summary: { resources, failed: findings.length, score: this.tally.score() } };
+  }
+}
+
 /** The fixed document from located outcomes: failing ones as sorted findings, and the score. */
 export function reportOf(outcomes: readonly LocatedOutcome[], controls: ReadonlyMap<string, Control>, resources: number): ScanReport {
-  const findings = outcomes
-    .filter((o) => o.status === 'fail')
-    .map((o) => findingOf(o, controls.get(o.controlId)!))
-    .sort(compareFindings);
-  return { findings, summary: { resources, failed: findings.length, score: postureScore(outcomes) } };
+  const builder = new ReportBuilder(controls, { keepOutcomes: [] });
+  for (const o of outcomes) builder.add(o, o.location);
+  return builder.report(resources);
 }

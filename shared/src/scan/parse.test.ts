@@ -1,6 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from './errors.js';
-import { parseManifests } from './parse.js';
+import { ManifestStream, parseManifests, type LocatedObject } from './parse.js';
+
+/** Feeds `text` to a ManifestStream `size` characters at a time; an InputError is returned as its message. */
+function chunked(text: string, size: number): LocatedObject[] | string {
+  const stream = new ManifestStream('f.yaml');
+  const out: LocatedObject[] = [];
+  try {
+    for (let i = 0; i < text.length; i += size) for (const o of stream.push(text.slice(i, i + size))) out.push(o);
+    for (const o of stream.end()) out.push(o);
+  } catch (err) {
+    if (err instanceof InputError) return err.message;
+    throw err;
+  }
+  return out;
+}
 
 function catchInput(fn: () => unknown): InputError {
   try {
@@ -142,5 +156,33 @@ describe('parseManifests', () => {
     for (let i = 1; i < 8; i++) lines.push(`a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
     const text = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n${lines.map((l) => `  ${l}`).join('\n')}\n`;
     expect(catchInput(() => parseManifests(text, 'bomb.yaml')).message).toMatch(/^bomb\.yaml:1: invalid YAML: .*alias/i);
+  });
+
+  it('reads the same objects, lines and errors however the text is cut into chunks', () => {
+    const head = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}}\ndata:\n`;
+    // Constructs the yaml lexer misreads when cut in the middle: plain scalars, block scalars
+    // (also with leading blank lines and kept trailing ones), multi-line quoted and flow nodes.
+    const bodies = [
+      '  a: |+\n    x\n\n\n',
+      '  a: |2-\n\n    y\n',
+      '  a: >-\n\n\n    folded\n    text\n\n',
+      '  a: "multi\n    line"\n',
+      "  a: 'q\n\n    r'\n",
+      '  a: [1,\n    2]\n',
+      '  a: plain\n    continued\n',
+      '  a: |\n    ---\n    not a marker\n',
+    ];
+    const separators = ['---\n', '--- \n', '---\t# c\n', '---\r\n', '---\n# Source: web/templates/cm.yaml\n'];
+    const text = bodies.map((b, i) => `${separators[i % separators.length]}${head(`cm-${i}`)}${b}`).join('') + '---\n{"apiVersion": "v1", "kind": "List", "items": [\n  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}}]}\n';
+    const whole = parseManifests(text, 'f.yaml');
+    expect(whole).toHaveLength(bodies.length + 1);
+    expect(whole[0]!.object.data).toEqual({ a: 'x\n\n\n' });
+    expect(whole[bodies.length - 1]!.object.data).toEqual({ a: '---\nnot a marker\n' });
+    for (let size = 1; size <= 40; size++) expect(chunked(text, size), `chunks of ${size}`).toEqual(whole);
+
+    const broken = `${head('ok')}  a: b\n---\n${head('bad')}  a: [x, y\n  b: c\n`;
+    const message = catchInput(() => parseManifests(broken, 'f.yaml')).message;
+    expect(message).toMatch(/^f\.yaml:12: invalid YAML: Flow sequence/);
+    for (let size = 1; size <= 40; size++) expect(chunked(broken, size), `chunks of ${size}`).toBe(message);
   });
 });

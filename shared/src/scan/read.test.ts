@@ -51,6 +51,14 @@ describe('readInputs', () => {
     expect(seen).toEqual(['1/4:1', '2/4:2', '3/4:3', '4/4:5']);
   });
 
+  it('reports progress inside a long input too, as it streams', async () => {
+    const seen: string[] = [];
+    const stdin = Readable.from([Array.from({ length: 2500 }, (_, i) => pod(`p${i}`)).join('---\n')]);
+    const { objects } = await readInputs(['-'], { stdin, onProgress: (p) => seen.push(`${p.files}/${p.totalFiles}:${p.objects}`) });
+    expect(objects).toHaveLength(2500);
+    expect(seen).toEqual(['0/1:1000', '0/1:2000', '1/1:2500']);
+  });
+
   it('names a missing file', async () => {
     const missing = path.join(dir, 'missing.yaml');
     const err = await readInputs([missing]).catch((e: unknown) => e);
