@@ -5,6 +5,7 @@
 //      duplicate supersedes an earlier one) and keep the objects of the kinds relation
 //      controls read (`reads`); spool the objects that controls evaluate.
 //   2. evaluate: read the spool back, skip superseded objects, evaluate the others.
+import { setImmediate } from 'node:timers/promises';
 import { ConfigError } from '../config/errors.js';
 import { BUILTIN_CONTROLS } from '../controls/index.js';
 import { loadCustomControls } from '../custom/load.js';
@@ -139,6 +140,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
     let done = 0;
     for await (const text of spool.lines()) {
       if (++done % EVALUATE_PROGRESS_EVERY === 0) {
+        // A spool in memory never waits for I/O: let a signal in.
+        await setImmediate();
         options.signal?.throwIfAborted();
         options.onEvaluateProgress?.({ objects: done, total: spooled });
       }
