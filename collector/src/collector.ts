@@ -28,6 +28,7 @@ import { redactionHasher } from './store/installation-key.js';
 import { upgradeRedaction } from './store/redaction-upgrade.js';
 import { Admission } from './ingest/admission.js';
 import { redactCredentials } from '@stance/shared/redact/index';
+import { RiskService } from './risk/risk-service.js';
 
 export class Collector {
   readonly log: Logger;
@@ -40,6 +41,7 @@ export class Collector {
   private readonly redactStored: () => void;
   private readonly grpc: AgentGrpcServer;
   findings!: FindingsService;
+  risk!: RiskService;
   private telemetry: CollectorTelemetry | undefined;
   private events: LiveEvents | undefined;
   private posture: PostureRecorder | undefined;
@@ -104,12 +106,14 @@ export class Collector {
     await this.startTelemetry();
     // After the feed's sinks are registered: what reconciliation changes is published too.
     void this.findings.reconcile();
+    void this.risk.start();
     await this.grpc.start();
     const app = createHttpApp({
       agents: this.agents,
       resources: this.resources,
       bindings: this.bindings,
       findings: this.findings,
+      risk: this.risk,
       metrics: this.telemetry!.registry,
       events: this.events!,
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
@@ -164,6 +168,11 @@ export class Collector {
       { clusterName: cachedClusterNames(this.agents) },
     );
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
+    // Risk follows the same changes with its own tracker, and scores what the findings open.
+    this.risk = new RiskService(this.db, this.resources, createLogger('risk'), { onRiskChanged: () => this.events?.riskChanged() });
+    this.pipeline.onChange((clusterId, change) => this.risk.onChange(clusterId, change));
+    this.findings.feed.register(this.risk.sink, { maxBatch: 10_000, capacity: 100_000 });
+    this.storage.onRecovered(() => void this.risk.rescoreAll());
     // Evaluations that failed while storage was failing are redone from the stored state.
     this.storage.onRecovered(() => void this.findings.reconcile());
     this.posture = new PostureRecorder(this.findings, this.config.postureIntervalMs, (during, write) => this.storage.guard(during, write));
@@ -219,6 +228,7 @@ export class Collector {
     await this.pipeline.idle();
     this.storage.stop();
     this.findings.stop();
+    this.risk.stop();
     this.posture?.stop();
     clearInterval(this.expiry);
     // Open event streams would hold the server; what the feed has published is exported.

@@ -1,6 +1,7 @@
 // SQLite access for findings, their event history and the per-subject outcomes that
 // the posture score is tallied from.
 import type { Severity, SuggestedPatch } from '@stance/shared/engine/index';
+import type { Risk } from '@stance/shared/risk/index';
 import type { Db } from '../store/database.js';
 import { decodeCursor, encodeCursor, InvalidCursorError } from '../store/resources.js';
 
@@ -25,6 +26,8 @@ export interface FindingRow {
   openedAt: number;
   resolvedAt: number | null;
   resourceVersion: string | null;
+  /** Read only (collector/src/risk writes it): null until first scored. */
+  risk?: Risk | null;
 }
 
 export interface FindingEvent {
@@ -44,6 +47,8 @@ export interface FindingQuery {
   control?: string;
   kind?: string;
   status?: FindingStatus;
+  /** `severity` (default): most severe first; `risk`: riskiest first (unscored last). */
+  sort?: 'severity' | 'risk';
   limit: number;
   cursor?: string;
 }
@@ -67,6 +72,8 @@ interface Row {
   opened_at: number;
   resolved_at: number | null;
   resource_version: string | null;
+  risk_score: number;
+  risk_factors: string | null;
 }
 
 const toFinding = (r: Row): FindingRow => ({
@@ -88,6 +95,7 @@ const toFinding = (r: Row): FindingRow => ({
   openedAt: r.opened_at,
   resolvedAt: r.resolved_at,
   resourceVersion: r.resource_version,
+  risk: r.risk_score >= 0 ? { score: r.risk_score, factors: r.risk_factors ? (JSON.parse(r.risk_factors) as Risk['factors']) : [] } : null,
 });
 
 export class FindingsStore {
@@ -188,6 +196,7 @@ export class FindingsStore {
     add('control_id = ?', q.control);
     add('kind = ?', q.kind);
     add('status = ?', q.status);
+    if (q.sort === 'risk') return this.riskPage(q, where, args);
     const rank = "CASE severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END";
     if (q.cursor) {
       const [r, ...rest] = decodeCursor(q.cursor, 6);
@@ -205,6 +214,27 @@ export class FindingsStore {
     if (rows.length > q.limit && last) {
       out.nextCursor = encodeCursor([String(last.rank), last.control_id, last.cluster_id, last.namespace, last.name, last.subject_key]);
     }
+    return out;
+  }
+
+  /**
+   * Riskiest first: (risk_score, cluster, control, subject) descending, one range of
+   * findings_by_risk; the cursor is that row value.
+   */
+  private riskPage(q: FindingQuery, where: string[], args: (string | number)[]): { items: FindingRow[]; nextCursor?: string } {
+    if (q.cursor) {
+      const [score, ...rest] = decodeCursor(q.cursor, 4);
+      if (!/^(-1|\d{1,3})$/.test(score!)) throw new InvalidCursorError(q.cursor);
+      where.push('(risk_score, cluster_id, control_id, subject_key) < (?, ?, ?, ?)');
+      args.push(Number(score), ...rest);
+    }
+    const sql = `SELECT * FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+                 ORDER BY risk_score DESC, cluster_id DESC, control_id DESC, subject_key DESC LIMIT ?`;
+    const rows = this.db.prepare<(string | number)[], Row>(sql).all(...args, q.limit + 1);
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    const out: { items: FindingRow[]; nextCursor?: string } = { items: page.map(toFinding) };
+    if (rows.length > q.limit && last) out.nextCursor = encodeCursor([String(last.risk_score), last.cluster_id, last.control_id, last.subject_key]);
     return out;
   }
 

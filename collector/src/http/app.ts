@@ -26,6 +26,8 @@ import { ApiTokenStore } from './auth/api-tokens.js';
 import { authMiddleware, type AuthOptions } from './auth/middleware.js';
 import { whoamiRoutes } from './routes/whoami.js';
 import { dashboardRoutes } from './dashboard/routes.js';
+import { attackPathRoutes } from './routes/attack-paths.js';
+import type { RiskService } from '../risk/risk-service.js';
 
 export interface ApiDeps extends HealthDeps {
   /** Told of a storage failure in a request (answered 503). */
@@ -36,6 +38,8 @@ export interface ApiDeps extends HealthDeps {
   resources: ResourceStore;
   bindings?: ClusterBindings;
   findings: FindingsService;
+  /** Risk of findings and attack paths; /api/v1/attack-paths is served when given. */
+  risk?: RiskService;
   /** Prometheus registry; /metrics is served when given. */
   metrics?: Registry;
   /** The dashboard's live stream; /api/v1/events is served when given. */
@@ -63,6 +67,7 @@ export function createHttpApp(deps: ApiDeps): OpenAPIHono {
   controlRoutes(app, deps);
   postureRoutes(app, deps);
   exceptionRoutes(app, deps);
+  if (deps.risk) attackPathRoutes(app, { ...deps, risk: deps.risk });
   if (deps.metrics) metricsRoutes(app, { metrics: deps.metrics });
   if (deps.events) eventRoutes(app, { events: deps.events });
   dashboardRoutes(app);

@@ -93,6 +93,13 @@ describe('Subscriber', () => {
     expect(await s.next(10)).toEqual([{ event: 'findings', data: { items: many.slice(0, 3) } }]);
     expect(await s.next(5)).toEqual([]); // nothing: time for a keep-alive
   });
+  it('coalesces risk changes into one "risk" event until read', async () => {
+    const s = new Subscriber();
+    s.riskChanged();
+    s.riskChanged();
+    expect(await s.next(10)).toEqual([{ event: 'risk', data: {} }]);
+    expect(await s.next(5)).toEqual([]);
+  });
 });
 
 describe('sseParser (the page side)', () => {

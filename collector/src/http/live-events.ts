@@ -1,12 +1,12 @@
 // The dashboard stream: a sink of the findings feed that fans transitions out to every
 // connected dashboard, plus an "agents" event when an agent connects, goes stale or
-// disconnects. Each subscriber has a bounded buffer: a dashboard that cannot keep up gets
+// disconnects, and a "risk" event when findings' risk or attack paths moved. Each subscriber has a bounded buffer: a dashboard that cannot keep up gets
 // one "resync" event (reload everything) instead of an ever-growing backlog.
 import type { FindingTransition, TransitionSink } from '../findings/feed/transition.js';
 import { findingId } from '../findings/finding-refs.js';
 
 export interface LiveEvent {
-  event: 'findings' | 'agents' | 'resync';
+  event: 'findings' | 'agents' | 'risk' | 'resync';
   data: unknown;
 }
 
@@ -33,6 +33,7 @@ export class Subscriber {
   private pending: TransitionSummary[] = [];
   private resync = false;
   private agents = false;
+  private risk = false;
   private wake: (() => void) | undefined;
   closed = false;
 
@@ -47,6 +48,11 @@ export class Subscriber {
 
   agentsChanged(): void {
     this.agents = true;
+    this.wake?.();
+  }
+
+  riskChanged(): void {
+    this.risk = true;
     this.wake?.();
   }
 
@@ -80,11 +86,15 @@ export class Subscriber {
       out.push({ event: 'agents', data: {} });
       this.agents = false;
     }
+    if (this.risk) {
+      out.push({ event: 'risk', data: {} });
+      this.risk = false;
+    }
     return out;
   }
 
   private ready(): boolean {
-    return this.resync || this.agents || this.pending.length > 0;
+    return this.resync || this.agents || this.risk || this.pending.length > 0;
   }
 }
 
@@ -108,6 +118,11 @@ export class LiveEvents implements TransitionSink {
     if (this.subscribers.size === 0) return;
     const items = batch.map(summarize);
     for (const s of this.subscribers) s.push(items);
+  }
+
+  /** Findings' risk or attack paths moved (coalesced per subscriber until it reads). */
+  riskChanged(): void {
+    for (const s of this.subscribers) s.riskChanged();
   }
 
   subscribe(): Subscriber {

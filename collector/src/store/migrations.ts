@@ -195,4 +195,17 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX findings_by_control ON findings (control_id, status, cluster_id);
     `,
   },
+  {
+    version: 7,
+    description: 'risk of each finding (score and factors) and the index that pages findings riskiest first',
+    // Scored by collector/src/risk when a finding opens and whenever its subject's context
+    // changes; kept as it was once resolved. A new row waits at -1 for its first score.
+    // The index serves `?sort=risk` pages as one range scan: (score, cluster, control,
+    // subject) is unique, so the keyset cursor is a row value.
+    sql: `
+      ALTER TABLE findings ADD COLUMN risk_score INTEGER NOT NULL DEFAULT -1;  -- 0–100; -1: not scored yet
+      ALTER TABLE findings ADD COLUMN risk_factors TEXT;                       -- JSON [{id, description, weight}]
+      CREATE INDEX findings_by_risk ON findings (status, risk_score, cluster_id, control_id, subject_key);
+    `,
+  },
 ];

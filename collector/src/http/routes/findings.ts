@@ -11,6 +11,13 @@ import { cursorParam, limitParam, pageSchema } from '../pagination.js';
 
 const q = (name: string) => ({ param: { name, in: 'query' as const } });
 
+export const RiskSchema = z
+  .object({
+    score: z.number().int().min(0).max(100),
+    factors: z.array(z.object({ id: z.string(), description: z.string(), weight: z.number().int() })).openapi({ description: 'What makes the score: the weights add up to it (before the cap at 100)' }),
+  })
+  .openapi('Risk', { description: 'How much an attacker gains from this finding: its severity and its subject\'s context (exposure, attack paths, the identity it runs as, host access). Null until first scored.' });
+
 const FindingSchema = z
   .object({
     id: z.string().openapi({ description: 'Stable id: base64url of cluster, control and subject uid' }),
@@ -32,6 +39,7 @@ const FindingSchema = z
     openedAt: z.string(),
     resolvedAt: z.string().nullable(),
     resourceVersion: z.string().nullable(),
+    risk: RiskSchema.nullable(),
   })
   .openapi('Finding');
 
@@ -60,6 +68,7 @@ export function presentFinding(f: FindingRow, controls: Map<string, Control>) {
     openedAt: iso(f.openedAt)!,
     resolvedAt: iso(f.resolvedAt),
     resourceVersion: f.resourceVersion,
+    risk: f.risk ?? null,
   };
 }
 
@@ -68,7 +77,7 @@ export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
   const list = createRoute({
     method: 'get',
     path: '/api/v1/findings',
-    summary: 'Findings, most severe first',
+    summary: 'Findings, most severe first, or riskiest first (sort=risk)',
     request: {
       query: z.object({
         cluster: z.string().min(1).optional().openapi({ ...q('cluster'), description: 'Cluster id or name' }),
@@ -77,6 +86,10 @@ export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
         control: z.string().min(1).max(200).optional().openapi(q('control')),
         kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'a Kind such as Pod').optional().openapi(q('kind')),
         status: z.enum(['open', 'resolved', 'excepted']).optional().openapi({ ...q('status'), description: 'Default: open' }),
+        sort: z
+          .enum(['severity', 'risk'])
+          .optional()
+          .openapi({ ...q('sort'), description: 'severity (default): most severe first; risk: highest risk score first (findings not yet scored last)' }),
         limit: limitParam,
         cursor: cursorParam,
       }),
@@ -96,6 +109,7 @@ export function findingRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
         ...(p.control ? { control: p.control } : {}),
         ...(p.kind ? { kind: p.kind } : {}),
         status: (p.status as FindingRow['status'] | undefined) ?? 'open',
+        ...(p.sort ? { sort: p.sort } : {}),
         limit: p.limit,
         ...(p.cursor ? { cursor: p.cursor } : {}),
       });

@@ -122,7 +122,7 @@ function concerns(items) {
 
 const stream = connectLive({
   onEvent(name, data) {
-    if (name === 'hello' || name === 'agents' || name === 'resync') refreshSoon();
+    if (name === 'hello' || name === 'agents' || name === 'risk' || name === 'resync') refreshSoon();
     else if (name === 'findings' && concerns(data?.items)) refreshSoon();
   },
   onState(state) {
