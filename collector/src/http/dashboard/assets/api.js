@@ -51,6 +51,8 @@ export const api = {
   /** One page: { items, nextCursor? }. */
   findings: (params) => request('GET', `/api/v1/findings${query(params)}`),
   finding: (id) => request('GET', `/api/v1/findings/${seg(id)}`),
+  /** One page of attack paths, highest scored first: { items, nextCursor? }. */
+  attackPaths: (params) => request('GET', `/api/v1/attack-paths${query(params)}`),
   /** The catalog does not change while the collector runs: fetched once per page load. */
   controls: () => (controlsCache ??= request('GET', '/api/v1/controls').then((r) => r.items, (err) => ((controlsCache = undefined), Promise.reject(err)))),
   exceptions: async () => (await request('GET', '/api/v1/exceptions')).items,

@@ -2,7 +2,7 @@
 // framework references, its history with the field changes, and its exception.
 import { api, ApiError } from './api.js';
 import { h, renderIfChanged } from './dom.js';
-import { exactTime, exceptionIdOf, formatValue, frameworkName, resourceLabel, severityBadge, statusBadge, timeEl } from './format.js';
+import { exactTime, exceptionIdOf, formatValue, frameworkName, resourceLabel, riskChip, severityBadge, statusBadge, timeEl } from './format.js';
 
 const EVENT_LABELS = { opened: 'Opened', reopened: 'Reopened', resolved: 'Resolved', excepted: 'Excepted' };
 
@@ -103,9 +103,20 @@ function mainColumn({ f, control }) {
   ];
 }
 
-/** Side column: the evidence and where the control sits in the frameworks. */
+/** What the risk score is made of: each factor with the points it adds. */
+function riskSection(f) {
+  if (!f.risk) return section('Risk', h('p', { class: 'muted' }, 'Not scored yet.'));
+  return section(
+    'Risk',
+    h('p', { class: 'risk-total' }, riskChip(f.risk), h('span', { class: 'muted' }, f.status === 'open' ? 'of 100' : `of 100, when last open`)),
+    h('ul', { class: 'factors' }, f.risk.factors.map((x) => h('li', { 'data-factor': x.id }, h('span', { class: 'factor-weight' }, `+${x.weight}`), h('span', {}, x.description)))),
+  );
+}
+
+/** Side column: the risk, the evidence and where the control sits in the frameworks. */
 function sideColumn({ f }) {
   return [
+    riskSection(f),
     section('Evidence', f.evidence.length ? h('ul', { class: 'evidence' }, f.evidence.map((p) => h('li', {}, h('code', {}, p)))) : h('p', { class: 'muted' }, f.status === 'open' ? 'No field paths recorded.' : `No evidence is kept while the finding is ${f.status}.`)),
     section(
       'Frameworks',
@@ -191,7 +202,7 @@ export function findingView(ctx, id) {
     h('p', { class: 'back' }, h('a', { href: ctx.findingsHash }, '← Back to findings')),
     heading,
     headBox,
-    h('div', { class: 'detail-layout' }, mainBox, h('aside', { class: 'detail-aside', 'aria-label': 'Evidence, frameworks and exception' }, sideBox, exceptionBox)),
+    h('div', { class: 'detail-layout' }, mainBox, h('aside', { class: 'detail-aside', 'aria-label': 'Risk, evidence, frameworks and exception' }, sideBox, exceptionBox)),
   );
   let current;
 

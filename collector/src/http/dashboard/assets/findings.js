@@ -2,11 +2,12 @@
 // cursor pagination; each live update reloads what is shown, so new findings appear by themselves.
 import { api } from './api.js';
 import { h, renderIfChanged } from './dom.js';
-import { SEVERITIES, STATUSES, severityBadge, timeEl } from './format.js';
+import { SEVERITIES, STATUSES, riskChip, severityBadge, timeEl } from './format.js';
 
 const PAGE = 50;
 const MAX_LIMIT = 1000;
-const FILTERS = ['cluster', 'namespace', 'severity', 'status', 'control'];
+const FILTERS = ['cluster', 'namespace', 'severity', 'status', 'control', 'sort'];
+const SORTS = { severity: 'Most severe first', risk: 'Riskiest first' };
 
 const option = (value, label, selected) => h('option', { value, selected: selected || undefined }, label);
 
@@ -27,6 +28,7 @@ function findingRow(f, clusterName, fresh) {
     'tr',
     { class: fresh ? 'fresh' : undefined, 'data-key': f.id },
     h('td', { 'data-label': 'Severity' }, severityBadge(f.severity)),
+    h('td', { 'data-label': 'Risk' }, riskChip(f.risk)),
     h('td', { 'data-label': 'Control' }, h('a', { href: `#/findings/${encodeURIComponent(f.id)}`, class: 'finding-link' }, f.title), h('code', { class: 'control-id' }, f.controlId)),
     h(
       'td',
@@ -44,6 +46,7 @@ function findingRow(f, clusterName, fresh) {
 export function findingsView(ctx, params) {
   const state = Object.fromEntries(FILTERS.map((k) => [k, params.get(k) ?? '']));
   if (!STATUSES.includes(state.status)) state.status = 'open';
+  if (!(state.sort in SORTS)) state.sort = 'severity';
   let items = [];
   let cursor;
   let seen; // ids shown before the last reload, to mark the new ones
@@ -57,6 +60,7 @@ export function findingsView(ctx, params) {
   const nsList = h('datalist', { id: 'f-namespaces' });
   const sevSelect = h('select', { id: 'f-severity', name: 'severity' }, option('', 'Any'), SEVERITIES.map((s) => option(s, s, s === state.severity)));
   const statusSelect = h('select', { id: 'f-status', name: 'status' }, STATUSES.map((s) => option(s, s, s === state.status)));
+  const sortSelect = h('select', { id: 'f-sort', name: 'sort' }, Object.entries(SORTS).map(([v, label]) => option(v, label, v === state.sort)));
   const controlInput = h('input', { id: 'f-control', name: 'control', type: 'search', list: 'f-controls', placeholder: 'id or title', autocomplete: 'off', value: state.control, 'aria-describedby': 'f-control-hint' });
   const controlList = h('datalist', { id: 'f-controls' });
   const controlHint = h('p', { id: 'f-control-hint', class: 'hint', 'aria-live': 'polite' });
@@ -64,6 +68,7 @@ export function findingsView(ctx, params) {
   function clear() {
     for (const input of [clusterSelect, nsInput, sevSelect, controlInput]) input.value = '';
     statusSelect.value = 'open';
+    sortSelect.value = 'severity';
     run(apply());
   }
   const field = (label, input, extra) => h('div', { class: 'field' }, h('label', { for: input.id }, label), input, extra);
@@ -75,6 +80,7 @@ export function findingsView(ctx, params) {
     field('Severity', sevSelect),
     field('Status', statusSelect),
     field('Control', controlInput, controlList),
+    field('Sort', sortSelect),
     h('div', { class: 'field actions' }, h('button', { type: 'button', class: 'button secondary', onclick: clear }, 'Clear filters')),
     controlHint,
   );
@@ -96,15 +102,15 @@ export function findingsView(ctx, params) {
   function render() {
     const names = new Map(clusters.map((c) => [c.id, c.name]));
     const showCluster = clusters.length > 1 && !state.cluster;
-    const data = { items, fresh: [...fresh], showCluster, names: [...names] };
+    const data = { items, fresh: [...fresh], showCluster, names: [...names], sort: state.sort };
     renderIfChanged(tableBox, data, () =>
       items.length === 0
         ? h('p', { class: 'card empty' }, 'No findings match these filters.')
         : h(
             'table',
             { class: 'findings-table' },
-            h('caption', { class: 'sr-only' }, 'Findings, most severe first'),
-            h('thead', {}, h('tr', {}, ['Severity', 'Control', 'Resource', 'Message', 'First seen'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('caption', { class: 'sr-only' }, `Findings, ${SORTS[state.sort].toLowerCase()}`),
+            h('thead', {}, h('tr', {}, ['Severity', 'Risk', 'Control', 'Resource', 'Message', 'First seen'].map((t) => h('th', { scope: 'col' }, t)))),
             h('tbody', {}, items.map((f) => findingRow(f, showCluster ? names.get(f.cluster) ?? f.cluster : '', fresh.has(f.id)))),
           ),
     );
@@ -131,6 +137,7 @@ export function findingsView(ctx, params) {
     state.namespace = nsInput.value.trim();
     state.severity = sevSelect.value;
     state.status = statusSelect.value;
+    state.sort = sortSelect.value;
     const controls = await api.controls().catch(() => []);
     if (disposed) return; // the user has moved on: this view must not touch the address
     const resolved = resolveControl(controlInput.value, controls);
@@ -138,7 +145,7 @@ export function findingsView(ctx, params) {
     if (resolved.hint) return;
     state.control = resolved.id;
     if (controlInput.value.trim() && controlInput.value !== resolved.id) controlInput.value = resolved.id;
-    const qs = new URLSearchParams(Object.entries(state).filter(([k, v]) => v && !(k === 'status' && v === 'open')));
+    const qs = new URLSearchParams(Object.entries(state).filter(([k, v]) => v && !(k === 'status' && v === 'open') && !(k === 'sort' && v === 'severity')));
     ctx.replaceHash(qs.size ? `#/findings?${qs}` : '#/findings');
     generation++;
     items = [];

@@ -18,6 +18,23 @@ export function severityBadge(severity) {
   return h('span', { class: `badge sev-${severity}` }, severity);
 }
 
+/** Colour band of a 0–100 risk score: the higher, the worse (the reverse of a posture score). */
+export function riskBand(score) {
+  if (score >= 75) return 'bad';
+  if (score >= 50) return 'poor';
+  if (score >= 25) return 'fair';
+  return 'good';
+}
+
+/** A finding's risk score as a chip; its factors (what adds up to it) on hover and for assistive tech. */
+export function riskChip(risk) {
+  if (!risk) return h('span', { class: 'risk-chip unscored', title: 'Not scored yet' }, '—');
+  const why = risk.factors.map((f) => `+${f.weight} ${f.description}`).join('\n');
+  return h('span', { class: `risk-chip band-${riskBand(risk.score)}`, title: why, 'aria-label': `risk ${risk.score} of 100` }, String(risk.score));
+}
+
+export const IMPACT_LABELS = { 'cluster-admin': 'Cluster admin', 'node-takeover': 'Node takeover', secrets: 'Every Secret' };
+
 export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, status);
 }

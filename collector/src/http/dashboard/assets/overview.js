@@ -1,8 +1,10 @@
-// Overview: per cluster, the posture score with its history, open findings by severity,
-// agents, and the scores of every framework and namespace, worst first.
+// Overview: per cluster, led by its top risks (attack paths and the riskiest findings),
+// then the posture score with its history, open findings by severity, agents, and the
+// scores of every framework and namespace, worst first.
 import { api } from './api.js';
 import { h, renderIfChanged } from './dom.js';
 import { SEVERITIES, band, formatScore, frameworkName, relativeTime, timeEl } from './format.js';
+import { attackPathsPanel, riskiestPanel, topRisks } from './risks.js';
 import { sparkline } from './sparkline.js';
 
 const COUNT_CAP = 1000;
@@ -121,7 +123,7 @@ function barsPanel(title, scores, label, href) {
   );
 }
 
-function clusterCard({ cluster: c, posture: p, counts }) {
+function clusterCard({ cluster: c, posture: p, counts, risks }) {
   const objects = Object.values(c.resources).reduce((a, b) => a + b, 0);
   return h(
     'article',
@@ -136,6 +138,8 @@ function clusterCard({ cluster: c, posture: p, counts }) {
     h(
       'div',
       { class: 'cluster-grid' },
+      attackPathsPanel(c, risks.paths),
+      riskiestPanel(c, risks.findings),
       scorePanel(c, p),
       severityPanel(c, counts),
       agentsPanel(c),
@@ -153,8 +157,8 @@ export function overviewView() {
     const clusters = await api.clusters();
     const data = await Promise.all(
       clusters.map(async (cluster) => {
-        const [posture, counts] = await Promise.all([api.posture(cluster.id), openBySeverity(cluster.id)]);
-        return { cluster, posture, counts };
+        const [posture, counts, risks] = await Promise.all([api.posture(cluster.id), openBySeverity(cluster.id), topRisks(cluster.id)]);
+        return { cluster, posture, counts, risks };
       }),
     );
     renderIfChanged(list, data, (rows) =>
