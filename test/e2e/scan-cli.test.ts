@@ -239,7 +239,7 @@ describe('stance scan (CLI)', () => {
     const table = await stance(['scan', '--format', 'table', '--fail-on', 'none', PRIVILEGED]);
     expect(table.stdout).not.toContain('\x1b['); // not a terminal: no colour
     expect(table.stdout).toMatch(/^Pod apps\/privileged {2}test\/fixtures\/scan\/manifests\/privileged-pod\.yaml:2$/m);
-    expect(table.stdout).toMatch(/^ {2}CRITICAL +pod\.privileged +/m);
+    expect(table.stdout).toMatch(/^ {2}CRITICAL +risk +\d+ +pod\.privileged +/m);
     expect(table.stdout).toMatch(/^Summary: 1 resource in 1 file, \d+ failed \(.*\), posture score \d+(\.\d)?$/m);
   });
 });

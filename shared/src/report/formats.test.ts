@@ -105,13 +105,13 @@ describe('report formats', () => {
     expect(opened).toBe(closed + selfClosed);
   });
 
-  it('table groups by resource with aligned columns and a summary; colour only when asked', () => {
+  it('table groups by resource with aligned columns (risk after severity) and a summary; colour only when asked', () => {
     const plain = formatReport(result, 'table');
     expect(plain).not.toContain('\x1b[');
     const lines = plain.split('\n');
     expect(lines[0]).toBe(`Pod ns/bad  ${path.join(dir, 'my pods.yaml')}:1`);
-    expect(lines[1]).toBe(`  CRITICAL  x.tricky  bad <pod> & "friends" \u0001 'x'`);
-    expect(lines[2]).toBe('  LOW       x.low     low');
+    expect(lines[1]).toBe(`  CRITICAL  risk  40  x.tricky  bad <pod> & "friends" \u0001 'x'`);
+    expect(lines[2]).toBe('  LOW       risk  10  x.low     low'); // pods without containers: no context, severity alone
     expect(plain).toContain('Summary: 2 resources in 1 file, 3 failed (1 critical, 2 low), posture score 45.5');
     expect(formatReport(result, 'table', { color: true })).toContain('\x1b[1;35mCRITICAL\x1b[0m');
   });
@@ -120,9 +120,9 @@ describe('report formats', () => {
     const long: Control = { ...lowOne, id: 'x.long', check: () => [{ message: 'word '.repeat(30).trim(), evidence: [] }] };
     const wide = await runScan({ inputs: [path.join(dir, 'my pods.yaml')], catalog: [long] });
     const lines = formatReport(wide, 'table', { width: 60 }).split('\n');
-    expect(lines[1]).toMatch(/^  LOW  x\.long  word( word)+$/);
+    expect(lines[1]).toMatch(/^  LOW  risk +\d+  x\.long  word( word)+$/);
     expect(lines.slice(1, 4).every((l) => l.length <= 60)).toBe(true);
-    expect(lines[2]).toMatch(/^ {15}word( word)+$/);
+    expect(lines[2]).toMatch(/^ {25}word( word)+$/);
   });
 
   it('table says so when there is nothing to report', async () => {

@@ -103,6 +103,7 @@ function result(f: ScanFinding, ruleIndex: number, baseDir: string) {
       ...(f.evidence ? { evidence: f.evidence } : {}),
       ...(f.kubectlPatch ? { kubectlPatch: f.kubectlPatch } : {}),
       ...(f.location.source ? { helmSource: f.location.source } : {}),
+      ...(f.risk ? { risk: f.risk } : {}),
     },
   };
 }

@@ -1,8 +1,10 @@
 // The human report: findings grouped by resource, aligned columns, severity in colour
-// (only when asked: the caller decides from TTY and NO_COLOR), and a summary line.
+// (only when asked: the caller decides from TTY and NO_COLOR), each finding's risk when the
+// scan scored them, the attack paths, and a summary line.
 import { SEVERITIES, type Severity } from '../engine/types.js';
 import { exceptedFindings } from '../scan/excepted.js';
 import type { ScanFinding, ScanResult } from '../scan/report.js';
+import type { AttackPath } from '../risk/types.js';
 
 export interface TableOptions {
   color?: boolean;
@@ -14,6 +16,8 @@ const COLOR: Record<Severity, string> = { critical: '\x1b[1;35m', high: '\x1b[31
 const BOLD = '\x1b[1m';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
+/** Attack paths listed; the rest are counted. */
+const PATHS_LISTED = 10;
 
 function paint(on: boolean, code: string, text: string): string {
   return on ? `${code}${text}${RESET}` : text;
@@ -75,22 +79,35 @@ export function formatTable(result: ScanResult, options: TableOptions = {}): str
     // No spread into Math.max: a scan may have more findings than a call takes arguments.
     const idWidth = findings.reduce((w, f) => Math.max(w, f.controlId.length), 0);
     const sevWidth = findings.reduce((w, f) => Math.max(w, f.severity.length), 0);
+    // "risk  85": only when the scan scored its findings (node-check does not).
+    const risk = (f: ScanFinding) => (f.risk ? `risk ${String(f.risk.score).padStart(3)}  ` : ' '.repeat(10));
+    const riskWidth = findings.some((f) => f.risk) ? 10 : 0;
     for (const [, group] of groupByResource(findings)) {
       const first = group[0]!;
       const where = `${first.location.file}:${first.location.line}${first.location.source ? ` (${first.location.source})` : ''}`;
       lines.push(`${paint(color, BOLD, resourceLabel(first))}  ${paint(color, DIM, where)}`);
       for (const f of group) {
         const sev = paint(color, COLOR[f.severity], f.severity.toUpperCase().padEnd(sevWidth));
-        const message = wrap(f.message.replace(/\s+/g, ' '), 2 + sevWidth + 2 + idWidth + 2, options.width);
-        lines.push(`  ${sev}  ${f.controlId.padEnd(idWidth)}  ${message}`);
+        const message = wrap(f.message.replace(/\s+/g, ' '), 2 + sevWidth + 2 + riskWidth + idWidth + 2, options.width);
+        lines.push(`  ${sev}  ${riskWidth ? risk(f) : ''}${f.controlId.padEnd(idWidth)}  ${message}`);
       }
       lines.push('');
     }
     lines.pop();
   }
+  for (const line of pathLines(result.attackPaths ?? [], color, options.width)) lines.push(line);
   for (const line of exceptedLines(result, color, options.width)) lines.push(line);
   lines.push('', summaryLine(result, color));
   return `${lines.join('\n')}\n`;
+}
+
+/** The attack paths, highest scored first: from outside the cluster to what an attacker gains. */
+function pathLines(paths: readonly AttackPath[], color: boolean, width: number | undefined): string[] {
+  if (paths.length === 0) return [];
+  const lines = ['', paint(color, BOLD, 'Attack paths (highest first):')];
+  for (const p of paths.slice(0, PATHS_LISTED)) lines.push(`  ${String(p.score).padStart(3)}  ${wrap(p.description, 7, width)}`);
+  if (paths.length > PATHS_LISTED) lines.push(paint(color, DIM, `  and ${paths.length - PATHS_LISTED} more`));
+  return lines;
 }
 
 /** Exempt outcomes, never hidden: per resource, the controls each reason covers. */

@@ -1,6 +1,7 @@
 // Failing outcomes as findings of the fixed JSON document.
 import { SEVERITIES, type Control, type Outcome, type OutcomeStatus, type Severity } from '../engine/types.js';
 import { ScoreTally } from '../report/score.js';
+import type { Risk } from '../risk/types.js';
 import { kubectlPatchCommand } from '../workload/patch.js';
 import type { ObjectLocation } from './parse.js';
 import type { FindingResource, LocatedOutcome, ScanFinding, ScanReport } from './report.js';
@@ -43,6 +44,8 @@ export interface ReportBuilderOptions {
   minSeverity?: Severity;
   /** Which outcomes to keep with their location (JUnit lists them all); all by default. Findings and the score never need them. */
   keepOutcomes?: readonly OutcomeStatus[];
+  /** The risk of a failing outcome, carried by its finding. */
+  riskOf?: (outcome: Outcome) => Risk | undefined;
 }
 
 /**
@@ -55,6 +58,7 @@ export class ReportBuilder {
   private readonly tally = new ScoreTally();
   private readonly minRank: number;
   private readonly keep: ReadonlySet<OutcomeStatus> | undefined;
+  private readonly riskOf: ReportBuilderOptions['riskOf'];
 
   constructor(
     private readonly controls: ReadonlyMap<string, Control>,
@@ -62,6 +66,7 @@ export class ReportBuilder {
   ) {
     this.minRank = SEVERITIES.indexOf(options.minSeverity ?? 'low');
     this.keep = options.keepOutcomes && new Set(options.keepOutcomes);
+    this.riskOf = options.riskOf;
   }
 
   add(outcome: Outcome, location: ObjectLocation): void {
@@ -71,7 +76,12 @@ export class ReportBuilder {
     const kept = outcome.status === 'exempt' || (this.keep?.has(outcome.status) ?? true);
     if (outcome.status !== 'fail' && !kept) return;
     const located: LocatedOutcome = { ...outcome, location };
-    if (outcome.status === 'fail') this.findings.push(findingOf(located, this.controls.get(outcome.controlId)!));
+    if (outcome.status === 'fail') {
+      const finding = findingOf(located, this.controls.get(outcome.controlId)!);
+      const risk = this.riskOf?.(outcome);
+      if (risk) finding.risk = risk;
+      this.findings.push(finding);
+    }
     if (kept) this.outcomes.push(located);
   }
 
@@ -81,9 +91,9 @@ export class ReportBuilder {
   }
 }
 
-/** The fixed document from located outcomes: failing ones as sorted findings, and the score. */
-export function reportOf(outcomes: readonly LocatedOutcome[], controls: ReadonlyMap<string, Control>, resources: number): ScanReport {
-  const builder = new ReportBuilder(controls, { keepOutcomes: [] });
+/** The fixed document from located outcomes: failing ones as sorted findings (with their risk when `riskOf` is given), and the score. */
+export function reportOf(outcomes: readonly LocatedOutcome[], controls: ReadonlyMap<string, Control>, resources: number, riskOf?: ReportBuilderOptions['riskOf']): ScanReport {
+  const builder = new ReportBuilder(controls, { keepOutcomes: [], ...(riskOf ? { riskOf } : {}) });
   for (const o of outcomes) builder.add(o, o.location);
   return builder.report(resources);
 }

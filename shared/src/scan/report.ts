@@ -1,6 +1,7 @@
 // The report of one scan: the fixed JSON document (findings + summary) and what the other
 // formats need besides (the controls run, every outcome with its location).
 import type { Control, FrameworkRef, Outcome, Severity, SuggestedPatch } from '../engine/types.js';
+import type { AttackPath, Risk } from '../risk/types.js';
 import type { ObjectLocation } from './parse.js';
 
 export interface FindingResource {
@@ -25,6 +26,8 @@ export interface ScanFinding {
   patch?: SuggestedPatch;
   /** The patch as a ready-to-run `kubectl patch` command. */
   kubectlPatch?: string;
+  /** Its severity and its subject's context (risk/README.md); last, so the fields before it keep their bytes. */
+  risk?: Risk;
 }
 
 export interface ScanSummary {
@@ -53,4 +56,6 @@ export interface ScanResult {
   outcomes: LocatedOutcome[];
   /** The files read, in order. */
   files: string[];
+  /** The attack paths of the scanned objects as one cluster, highest scored first. */
+  attackPaths?: AttackPath[];
 }

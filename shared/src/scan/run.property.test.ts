@@ -1,7 +1,8 @@
-// The streaming scan (two passes, a spool, only the kinds relation checks read kept in
-// memory) against the scan it replaced, on random colliding clusters spread over files and
-// stdin: everything in memory, later duplicates replacing earlier ones, `evaluateAll` over
-// the lot. Reports and every outcome must be identical, byte for byte once serialised.
+// The streaming scan (two passes, a spool, only the kinds relation checks and risk read kept
+// in memory) against the scan it replaced, on random colliding clusters spread over files
+// and stdin: everything in memory, later duplicates replacing earlier ones, `evaluateAll`
+// and a full risk evaluation over the lot. Reports (findings with their risk) and every
+// outcome must be identical, byte for byte once serialised, and so must the attack paths.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,8 +11,9 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_CONTROLS } from '../controls/index.js';
-import { evaluateAll } from '../engine/evaluate.js';
-import { kubeObjectArb } from '../engine/testing/arbitraries.js';
+import { evaluateAll, memoryView } from '../engine/evaluate.js';
+import { riskIndexOf } from '../risk/full.js';
+import { riskObjectArb } from '../risk/testing/arbitraries.js';
 import { identityOf, type KubeObject } from '../model/object.js';
 import { reportOf } from './findings.js';
 import type { LocatedObject } from './parse.js';
@@ -39,7 +41,8 @@ async function reference(inputs: string[], stdin: string) {
   const objects = [...byKey.values()].map((l) => l.object);
   const outcomes: LocatedOutcome[] = evaluateAll(objects, controls, config).map((o) => ({ ...o, location: byKey.get(o.subjectKey)!.location }));
   const byId = new Map(controls.map((c) => [c.id, c]));
-  return { report: reportOf(outcomes, byId, read.objects.length), outcomes };
+  const risk = riskIndexOf(memoryView(objects));
+  return { report: reportOf(outcomes, byId, read.objects.length, (o) => risk.riskOf(o)), outcomes, attackPaths: risk.attackPaths() };
 }
 
 const yamlOf = (objects: KubeObject[]) => objects.map((o) => stringify(o)).join('---\n');
@@ -53,9 +56,10 @@ describe('runScan streams and matches the in-memory scan', () => {
 
   it('on random clusters split over files and stdin, spooled in memory or on disk', async () => {
     let run = 0;
+    let paths = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(kubeObjectArb, fc.integer({ min: 0, max: 3 })), { maxLength: 40 }),
+        fc.array(fc.tuple(riskObjectArb, fc.integer({ min: 0, max: 3 })), { maxLength: 40 }),
         fc.boolean(),
         async (placed, onDisk) => {
           run++;
@@ -74,9 +78,12 @@ describe('runScan streams and matches the in-memory scan', () => {
           const expected = await reference(inputs, stdin);
           expect(JSON.stringify(streamed.report)).toBe(JSON.stringify(expected.report));
           expect(streamed.outcomes).toEqual(expected.outcomes);
+          expect(streamed.attackPaths).toEqual(expected.attackPaths);
+          paths += expected.attackPaths.length;
         },
       ),
       { numRuns: 150 },
     );
+    expect(paths).toBeGreaterThan(20); // the generated clusters do expose workloads
   });
 });

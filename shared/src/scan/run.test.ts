@@ -97,6 +97,14 @@ describe('runScan', () => {
       evidence: ['spec.privileged'],
       patch: { type: 'strategic', patch: { spec: { privileged: false } } },
       kubectlPatch: `kubectl patch pod bad -n apps --type strategic -p '{"spec":{"privileged":false}}'`,
+      // Its severity and its context: the policy of its namespace fences ingress, not egress.
+      risk: {
+        score: 34,
+        factors: [
+          { id: 'severity', description: 'high severity', weight: 30 },
+          { id: 'egress-open', description: 'it may connect anywhere: other pods, cloud metadata, the internet (no egress NetworkPolicy restricts it)', weight: 4 },
+        ],
+      },
     });
     // The Deployment named no namespace: it is scanned in `default`, like kubectl apply would.
     expect(report.findings[1]!.resource.namespace).toBe('default');

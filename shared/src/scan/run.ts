@@ -5,16 +5,21 @@
 //      duplicate supersedes an earlier one) and keep the objects of the kinds relation
 //      controls read (`reads`); spool the objects that controls evaluate.
 //   2. evaluate: read the spool back, skip superseded objects, evaluate the others.
+// Risk: the workloads and what their contexts read (RISK_READS) are kept too, so the risk
+// of every workload, and the attack paths, are known after pass 1; each finding of pass 2
+// carries its risk.
 import { setImmediate } from 'node:timers/promises';
 import { ConfigError } from '../config/errors.js';
 import { BUILTIN_CONTROLS } from '../controls/index.js';
 import { loadCustomControls } from '../custom/load.js';
 import { defaultExemptionFor } from '../engine/default-exemptions.js';
-import { subjectEvaluator } from '../engine/evaluate.js';
+import { memoryView, subjectEvaluator } from '../engine/evaluate.js';
 import type { Control, EngineConfig, OutcomeStatus, Severity } from '../engine/types.js';
 import { createLogger } from '../log/logger.js';
-import { WATCHED_KINDS } from '../model/kinds.js';
+import { POD_BEARING_KINDS, WATCHED_KINDS } from '../model/kinds.js';
 import { identityOf, type KubeObject } from '../model/object.js';
+import { RISK_READS } from '../risk/context.js';
+import { riskIndexOf } from '../risk/full.js';
 import { expandPaths } from './files.js';
 import { ReportBuilder } from './findings.js';
 import { Occurrences } from './occurrences.js';
@@ -90,7 +95,8 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
   const names = files.map(inputName);
   const namespace = options.defaultNamespace ?? 'default';
   const evaluated = new Set(controls.flatMap((c) => c.kinds));
-  const read = new Set(controls.flatMap((c) => c.reads ?? []));
+  // What relation checks read, and what risk contexts need: the workloads and their reads.
+  const read = new Set([...controls.flatMap((c) => c.reads ?? []), ...RISK_READS, ...POD_BEARING_KINDS]);
   const log = createLogger('scan');
 
   // Pass 1. `kept`: the objects relation checks read, by identity, in the order of their
@@ -135,8 +141,10 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
 
     // Pass 2.
     const byId = new Map(controls.map((c) => [c.id, c]));
-    const builder = new ReportBuilder(byId, { minSeverity: options.minSeverity, keepOutcomes: options.keepOutcomes });
-    const evaluate = subjectEvaluator([...kept.values()], controls, config, defaultExemptionFor(config));
+    const keptObjects = [...kept.values()];
+    const risk = riskIndexOf(memoryView(keptObjects));
+    const builder = new ReportBuilder(byId, { minSeverity: options.minSeverity, keepOutcomes: options.keepOutcomes, riskOf: (o) => risk.riskOf(o) });
+    const evaluate = subjectEvaluator(keptObjects, controls, config, defaultExemptionFor(config));
     let done = 0;
     for await (const text of spool.lines()) {
       if (++done % EVALUATE_PROGRESS_EVERY === 0) {
@@ -154,7 +162,7 @@ export async function runScan(options: ScanOptions): Promise<ScanResult> {
       for (const outcome of evaluate(subject)) builder.add(outcome, location);
     }
     options.onEvaluateProgress?.({ objects: done, total: spooled });
-    return { report: builder.report(resources), controls: byId, outcomes: builder.outcomes, files: names };
+    return { report: builder.report(resources), controls: byId, outcomes: builder.outcomes, files: names, attackPaths: risk.attackPaths() };
   } finally {
     await spool.close();
   }
