@@ -7,5 +7,7 @@ import { sync } from './sections/sync.js';
 import { findings } from './sections/findings.js';
 import { node } from './sections/node.js';
 import { secrets } from './sections/secrets.js';
+import { scan } from './sections/scan.js';
+import { scale } from './sections/scale.js';
 
-export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node, secrets];
+export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node, secrets, scan, scale];

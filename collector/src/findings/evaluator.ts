@@ -1,6 +1,6 @@
 // Evaluation: hands changes, deferred dependents or plain object lists to the cluster's
 // engine and records each subject's result, one unit of work (transaction + feed publish)
-// per call.
+// per call, or per `unit` around several calls.
 import type { Change, Dependent } from '@stance/shared/engine/index';
 import type { KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
@@ -10,27 +10,54 @@ import type { DeferredEntry } from './deferred-dependents.js';
 import type { EngineRegistry } from './engines.js';
 import type { ChangeFeed } from './feed/change-feed.js';
 import { NO_CHANGES, type OutcomeRecorder, type Touched } from './outcome-recorder.js';
+import type { SubjectCodes } from './subject-codes.js';
 
 export interface ChangesEvaluated {
-  /** Subjects evaluated in full. */
+  /** Subjects evaluated (in full, but for their held checks). */
   evaluated: string[];
   /** Subjects the changes reach through their reads, to re-evaluate later. */
   dependents: Dependent[];
+  /** Evaluated subjects whose checks reading a held kind wait (their mask), to re-evaluate later. */
+  held: Dependent[];
   touched: Touched;
 }
 
 export class Evaluator {
+  private depth = 0;
+
   constructor(
     private readonly db: Db,
     private readonly resources: ResourceStore,
     private readonly engines: EngineRegistry,
     private readonly recorder: OutcomeRecorder,
     private readonly feed: ChangeFeed,
+    private readonly codes: SubjectCodes,
   ) {}
 
-  /** Queued changes of one cluster, each read fresh from the store. */
-  changes(clusterId: string, items: readonly QueuedChange[], now = Date.now()): ChangesEvaluated {
-    return this.feed.unitOfWork(this.db, () => {
+  /**
+   * One unit of work: a transaction whose transitions are published once it commits. Units
+   * nest (an inner one is a savepoint); what a failed one recorded in memory is undone too.
+   */
+  unit<T>(fn: () => T): T {
+    const mark = this.codes.mark();
+    this.depth += 1;
+    try {
+      return this.feed.unitOfWork(this.db, fn);
+    } catch (err) {
+      this.codes.undo(mark);
+      throw err;
+    } finally {
+      this.depth -= 1;
+      if (this.depth === 0) this.codes.settle();
+    }
+  }
+
+  /**
+   * Queued changes of one cluster, each as carried or read fresh from the store. Relation
+   * checks reading a kind `held` returns true for (being listed) do not run now.
+   */
+  changes(clusterId: string, items: readonly QueuedChange[], held?: (kind: string) => boolean, now = Date.now()): ChangesEvaluated {
+    return this.unit(() => {
       const changes: Change[] = [];
       const touched: Touched = new Map();
       for (const item of items) {
@@ -39,39 +66,48 @@ export class Evaluator {
           touched.set(item.uid, { ...(item.before ? { before: item.before } : {}), since: item.since });
           continue;
         }
-        const current = this.resources.getByUid(clusterId, item.uid)?.object;
+        const current = item.object ?? this.resources.getByUid(clusterId, item.uid)?.object;
         if (!current) continue; // deleted since; its delete is queued or applied
         changes.push({ type: 'upsert', object: current });
         touched.set(item.uid, { ...(item.before ? { before: item.before } : {}), after: current, since: item.since });
       }
-      const { results, dependents } = this.engines.for(clusterId).applyDeferring(changes);
+      const { results, dependents } = this.engines.for(clusterId).applyDeferring(changes, held ? { held } : {});
       const batch = { touched };
-      for (const r of results) this.recorder.record(clusterId, r, batch, now);
-      return { evaluated: results.map((r) => r.subjectKey), dependents, touched };
+      const evaluated = new Set<string>();
+      for (const r of results) {
+        this.recorder.record(clusterId, r, batch, now);
+        evaluated.add(r.subjectKey);
+      }
+      // The engine leaves evaluated subjects out of the dependents, but for their held checks.
+      const reached = dependents.filter((d) => !evaluated.has(d.location.subjectKey));
+      const waiting = reached.length === dependents.length ? [] : dependents.filter((d) => evaluated.has(d.location.subjectKey));
+      return { evaluated: [...evaluated], dependents: reached, held: waiting, touched };
     });
   }
 
   /** Deferred dependents: only the controls their masks name. */
   dependents(clusterId: string, entries: readonly DeferredEntry[], now = Date.now()): void {
-    this.feed.unitOfWork(this.db, () => {
-      const touchedOf = new Map(entries.map((e) => [e.dependent.location.subjectKey, e.touched]));
-      for (const r of this.engines.for(clusterId).reevaluate(entries.map((e) => e.dependent))) {
+    this.unit(() => {
+      const entryOf = new Map(entries.map((e) => [e.dependent.location.subjectKey, e]));
+      for (const r of this.engines.for(clusterId).reevaluate(entries.map((e) => e.dependent), { withObjects: true })) {
         // A replacement under the same name comes back under its own key, with no cause of its own.
-        this.recorder.record(clusterId, r, { touched: touchedOf.get(r.subjectKey) ?? new Map() }, now);
+        const e = entryOf.get(r.subjectKey);
+        const touched: Touched = e?.own ? new Map([[r.subjectKey, { ...e.own, ...(r.object ? { after: r.object } : {}) }]]) : (e?.touched ?? new Map());
+        this.recorder.record(clusterId, r, { touched }, now);
       }
     });
   }
 
   /** Objects whose outcomes may differ for a reason outside them (an exception added or gone). */
   objects(clusterId: string, objects: readonly KubeObject[], now = Date.now()): void {
-    this.feed.unitOfWork(this.db, () => {
+    this.unit(() => {
       for (const r of this.engines.for(clusterId).applyBatch(objects.map((object) => ({ type: 'upsert' as const, object })))) this.recorder.record(clusterId, r, NO_CHANGES, now);
     });
   }
 
   /** Stored objects evaluated in full (reconciliation); returns the subjects seen. */
   stored(clusterId: string, uids: readonly string[]): string[] {
-    return this.feed.unitOfWork(this.db, () => {
+    return this.unit(() => {
       const objects = uids.flatMap((uid) => this.resources.getByUid(clusterId, uid)?.object ?? []);
       const seen: string[] = [];
       for (const r of this.engines.for(clusterId).evaluateBatch(objects)) {
@@ -84,7 +120,7 @@ export class Evaluator {
 
   /** Subjects with stored outcomes whose object is gone: their findings resolve, their outcomes go. */
   vanished(clusterId: string, seen: ReadonlySet<string>): void {
-    this.feed.unitOfWork(this.db, () => {
+    this.unit(() => {
       const stale = this.db
         .prepare<[string], { subject_key: string; kind: string; namespace: string }>('SELECT subject_key, kind, namespace FROM subject_outcomes WHERE cluster_id = ?')
         .all(clusterId)

@@ -27,6 +27,7 @@ import { OutcomeRecorder } from './outcome-recorder.js';
 import { PostureTallies } from './posture.js';
 import { Reconciler } from './reconciler.js';
 import { EvaluationScheduler } from './scheduler.js';
+import { SubjectCodes } from './subject-codes.js';
 
 export interface FindingsOptions {
   /** The cluster name transitions carry (default: the id). */
@@ -56,11 +57,15 @@ export class FindingsService {
   ) {
     this.lists = new ListCache(resources);
     this.tallies = new PostureTallies(controls);
-    for (const s of store.allSubjectOutcomes()) this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
+    const codes = new SubjectCodes(store);
+    for (const s of store.allSubjectOutcomes()) {
+      this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
+      codes.load(s.clusterId, s.subjectKey, s.namespace, s.codes);
+    }
     this.feed = new ChangeFeed(log, new HistoryWriter(store));
     const states = new FindingStateMachine(store, this.feed, controls, opts.clusterName ?? ((id) => id), this.stats);
     this.engines = new EngineRegistry(resources, this.lists, controls, config, exceptions);
-    this.evaluator = new Evaluator(db, resources, this.engines, new OutcomeRecorder(store, this.tallies, states), this.feed);
+    this.evaluator = new Evaluator(db, resources, this.engines, new OutcomeRecorder(store, this.tallies, states, codes), this.feed, codes);
     this.scheduler = new EvaluationScheduler(db, this.evaluator, log);
     this.reconciler = new Reconciler(db, this.evaluator, controls, log);
   }

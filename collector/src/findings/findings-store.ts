@@ -103,13 +103,20 @@ export class FindingsStore {
 
   constructor(private readonly db: Db) {
     this.stmt = {
-      subject: db.prepare<[string, string], { outcomes: string }>('SELECT outcomes FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?'),
+      subject: db.prepare<[string, string], { outcomes: string }>(
+        'SELECT o.codes AS outcomes FROM subject_outcomes s JOIN outcome_sets o ON o.id = s.outcome_set WHERE s.cluster_id = ? AND s.subject_key = ?',
+      ),
+      // Code sets are stored once each (schema v8); a subject's row names its set.
+      addSet: db.prepare('INSERT INTO outcome_sets (codes) VALUES (?) ON CONFLICT (codes) DO NOTHING'),
+      setId: db.prepare<[string], { id: number }>('SELECT id FROM outcome_sets WHERE codes = ?'),
       putSubject: db.prepare(
-        `INSERT INTO subject_outcomes (cluster_id, subject_key, kind, namespace, outcomes) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (cluster_id, subject_key) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, outcomes = excluded.outcomes`,
+        `INSERT INTO subject_outcomes (cluster_id, subject_key, kind, namespace, outcome_set) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (cluster_id, subject_key) DO UPDATE SET kind = excluded.kind, namespace = excluded.namespace, outcome_set = excluded.outcome_set`,
       ),
       deleteSubject: db.prepare('DELETE FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?'),
-      allSubjects: db.prepare<[], { cluster_id: string; namespace: string; outcomes: string }>('SELECT cluster_id, namespace, outcomes FROM subject_outcomes'),
+      allSubjects: db.prepare<[], { cluster_id: string; subject_key: string; namespace: string; outcomes: string }>(
+        'SELECT s.cluster_id, s.subject_key, s.namespace, o.codes AS outcomes FROM subject_outcomes s JOIN outcome_sets o ON o.id = s.outcome_set',
+      ),
       subjectNamespace: db.prepare<[string, string], { namespace: string; kind: string }>(
         'SELECT namespace, kind FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?',
       ),
@@ -143,15 +150,31 @@ export class FindingsStore {
   }
 
   putSubjectOutcomes(clusterId: string, subjectKey: string, kind: string, namespace: string, codes: OutcomeCodes): void {
-    this.stmt.putSubject.run(clusterId, subjectKey, kind, namespace, JSON.stringify(codes));
+    this.putSubjectOutcomeSet(clusterId, subjectKey, kind, namespace, this.outcomeSet(JSON.stringify(codes)));
+  }
+
+  /** The id of a set of codes (their JSON), stored now if new. */
+  outcomeSet(json: string): number {
+    this.stmt.addSet.run(json);
+    return this.stmt.setId.get(json)!.id;
+  }
+
+  /** A subject's codes, by the id of their set (`outcomeSet`). */
+  putSubjectOutcomeSet(clusterId: string, subjectKey: string, kind: string, namespace: string, setId: number): void {
+    this.stmt.putSubject.run(clusterId, subjectKey, kind, namespace, setId);
   }
 
   deleteSubjectOutcomes(clusterId: string, subjectKey: string): void {
     this.stmt.deleteSubject.run(clusterId, subjectKey);
   }
 
-  *allSubjectOutcomes(): Generator<{ clusterId: string; namespace: string; codes: OutcomeCodes }> {
-    for (const r of this.stmt.allSubjects.iterate()) yield { clusterId: r.cluster_id, namespace: r.namespace, codes: JSON.parse(r.outcomes) as OutcomeCodes };
+  *allSubjectOutcomes(): Generator<{ clusterId: string; subjectKey: string; namespace: string; codes: OutcomeCodes }> {
+    const parsed = new Map<string, OutcomeCodes>(); // each set once: subjects share them (read only)
+    for (const r of this.stmt.allSubjects.iterate()) {
+      let codes = parsed.get(r.outcomes);
+      if (!codes) parsed.set(r.outcomes, (codes = JSON.parse(r.outcomes) as OutcomeCodes));
+      yield { clusterId: r.cluster_id, subjectKey: r.subject_key, namespace: r.namespace, codes };
+    }
   }
 
   finding(clusterId: string, controlId: string, subjectKey: string): FindingRow | undefined {

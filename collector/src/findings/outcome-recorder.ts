@@ -7,6 +7,7 @@ import { fieldChanges } from './drift.js';
 import type { FindingStateMachine, TransitionContext } from './finding-state.js';
 import type { FindingsStore, OutcomeCodes } from './findings-store.js';
 import type { PostureTallies } from './posture.js';
+import type { SubjectCodes } from './subject-codes.js';
 
 /** Per uid: the object before and after the changes evaluated, and when the first was queued (performance.now()). */
 export type Touched = Map<string, { before?: KubeObject; after?: KubeObject; since?: number }>;
@@ -18,7 +19,8 @@ export interface PendingBatch {
 
 export const NO_CHANGES: PendingBatch = { touched: new Map() };
 
-const RELATED_CAUSES = 5;
+/** Related changes a transition names as its cause, at most. */
+export const RELATED_CAUSES = 5;
 
 function codeOf(o: Outcome): string | undefined {
   switch (o.status) {
@@ -40,11 +42,13 @@ export class OutcomeRecorder {
     private readonly store: FindingsStore,
     private readonly tallies: PostureTallies,
     private readonly states: FindingStateMachine,
+    private readonly stored: SubjectCodes,
   ) {}
 
   record(clusterId: string, r: SubjectResult, batch: PendingBatch, now: number): void {
     this.states.stats.evaluatedSubjects += 1;
-    const prev = this.store.subjectOutcomes(clusterId, r.subjectKey);
+    const before = this.stored.get(clusterId, r.subjectKey);
+    const prev = before?.codes;
     // A partial result (a relation re-evaluated for a change elsewhere) covers only the
     // controls in `controlIds`: the subject's other codes stay as stored.
     const rerun = r.controlIds ? new Set(r.controlIds) : undefined;
@@ -54,7 +58,10 @@ export class OutcomeRecorder {
       const c = codeOf(o);
       if (c) codes[o.controlId] = c;
     }
-    const namespace = r.subject.namespace ?? this.store.subjectInfo(clusterId, r.subjectKey)?.namespace ?? '';
+    // Nothing stored before and nothing to store now (most subjects of a sync: controlled
+    // pods, kinds without controls): no transition, no tally, no write.
+    if (!prev && Object.keys(codes).length === 0) return;
+    const namespace = r.subject.namespace ?? before?.namespace ?? '';
     const ctx = this.context(r.subjectKey, batch, now);
 
     for (const o of r.outcomes) {
@@ -71,11 +78,11 @@ export class OutcomeRecorder {
 
     if (r.outcomes.length === 0 && !rerun) {
       if (prev) this.tallies.apply(clusterId, namespace, prev, -1);
-      this.store.deleteSubjectOutcomes(clusterId, r.subjectKey);
+      this.stored.delete(clusterId, r.subjectKey);
       return;
     }
     this.tallies.applyChange(clusterId, namespace, prev, codes);
-    if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.store.putSubjectOutcomes(clusterId, r.subjectKey, r.kind, namespace, codes);
+    if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.stored.put(clusterId, r.subjectKey, r.kind, namespace, codes);
   }
 
   /** The subject's own change, else the related changes that reached it, else reconciliation. */

@@ -1,7 +1,8 @@
 // When evaluation runs: committed changes are queued (coalesced per object) and evaluated
 // in short batches off the ingest path, so a slow evaluation never holds back
 // acknowledgements. Subjects reached only through their reads wait a little (coalesced)
-// behind queued changes; a cluster in the middle of a snapshot waits for it to end.
+// behind queued changes. While an agent lists a kind (a snapshot), the relation checks
+// that read it wait for the listing to end; everything else is evaluated as it arrives.
 // The knobs of change → finding latency live here and nowhere else.
 import type { Logger } from '@stance/shared/log/index';
 import type { StateChange } from '../ingest/pipeline.js';
@@ -20,6 +21,10 @@ const DEFER_MS = 2000;
 const STALE_SNAPSHOT_MS = 120_000;
 /** How soon a cluster held by a snapshot is looked at again. */
 const HOLD_RETRY_MS = 100;
+/** A backlog this large (a sync, a resync) is logged once worked off: how long findings lagged. */
+const CAUGHT_UP_LOG_MIN = 1000;
+
+const NONE: ReadonlySet<string> = new Set();
 
 export class EvaluationScheduler {
   private readonly queue = new ChangeQueue();
@@ -30,19 +35,22 @@ export class EvaluationScheduler {
   private busyElsewhere = 0;
   private idleWaiters: (() => void)[] = [];
   private holdTimer: NodeJS.Timeout | undefined;
-  private readonly activeSnapshot;
+  /** Since when findings lag the state, and by how much at most. */
+  private lag: { since: number; peak: number } | undefined;
+  private readonly listing;
 
   constructor(
     db: Db,
     private readonly evaluator: Evaluator,
     private readonly log: Logger,
   ) {
-    this.activeSnapshot = db.prepare<[string, number], { n: number }>('SELECT 1 AS n FROM snapshots WHERE cluster_id = ? AND started_at > ? LIMIT 1');
+    this.listing = db.prepare<[string, number], { kind_key: string }>('SELECT kind_key FROM snapshots WHERE cluster_id = ? AND started_at > ?');
   }
 
   /** One committed state change (called inside the ingest transaction). */
   add(clusterId: string, change: StateChange): void {
     this.queue.add(clusterId, change);
+    this.lag ??= { since: Date.now(), peak: 0 };
     this.schedule();
   }
 
@@ -88,34 +96,50 @@ export class EvaluationScheduler {
     setImmediate(() => this.drain());
   }
 
-  /** Evaluates queued changes for up to SLICE_MS, then yields to the event loop. */
+  /** Evaluates queued changes for up to SLICE_MS, then yields to the event loop; a unit of work per chunk. */
   private drain(): void {
     this.scheduled = false;
     const start = performance.now();
-    const held = (clusterId: string) => this.snapshotting(clusterId, Date.now());
-    let blocked = false;
+    // Snapshots begin and end in ingest transactions, never during a drain.
+    const listings = new Map<string, ReadonlySet<string>>();
+    const listed = (clusterId: string) => {
+      let kinds = listings.get(clusterId);
+      if (!kinds) listings.set(clusterId, (kinds = this.listedKinds(clusterId, Date.now())));
+      return kinds;
+    };
+    const blocked = this.slice(start, listed);
+    if (blocked) {
+      // Only subjects waiting for a listing to end are left: look again shortly.
+      if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), HOLD_RETRY_MS);
+    } else if (this.backlog > 0) this.schedule();
+    else this.caughtUp();
+    this.notifyIdle();
+  }
+
+  /** Chunks until SLICE_MS is spent or nothing is left; true when only held subjects are left. */
+  private slice(start: number, listed: (clusterId: string) => ReadonlySet<string>): boolean {
+    const held = (clusterId: string) => listed(clusterId).size > 0;
+    if (this.lag) this.lag.peak = Math.max(this.lag.peak, this.backlog);
     while (!this.stopped && performance.now() - start < SLICE_MS) {
       // Deferred re-evaluations first when they have waited long enough, else when idle.
       if (this.reevaluateDeferred(held, Date.now() - DEFER_MS)) continue;
-      const next = this.queue.take(CHUNK, held);
+      const next = this.queue.take(CHUNK);
       if (!next) {
         if (this.reevaluateDeferred(held, Infinity)) continue;
-        blocked = this.backlog > 0;
-        break;
+        return this.backlog > 0;
       }
       try {
-        const done = this.evaluator.changes(next.clusterId, next.items);
-        for (const key of done.evaluated) this.deferred.forget(next.clusterId, key); // evaluated in full now
-        this.deferred.add(next.clusterId, done.dependents, done.touched, Date.now());
+        const kinds = listed(next.clusterId);
+        const done = this.evaluator.changes(next.clusterId, next.items, kinds.size > 0 ? (kind) => kinds.has(kind) : undefined);
+        for (const key of done.evaluated) this.deferred.forget(next.clusterId, key); // evaluated (but for held checks) now
+        const now = Date.now();
+        this.deferred.add(next.clusterId, done.dependents, done.touched, now);
+        this.deferred.addHeld(next.clusterId, done.held, done.touched, now);
       } catch (err) {
         this.log.error({ err, clusterId: next.clusterId, changes: next.items.length }, 'evaluation failed');
       }
     }
-    if (blocked) {
-      // Only clusters in the middle of a snapshot are left: look again shortly.
-      if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), HOLD_RETRY_MS);
-    } else if (this.backlog > 0) this.schedule();
-    else this.notifyIdle();
+    return false;
   }
 
   /** Re-evaluates up to CHUNK deferred subjects of a cluster not held and deferred before `due`. */
@@ -131,12 +155,19 @@ export class EvaluationScheduler {
   }
 
   /**
-   * While an agent lists a kind, the state is partial: relation checks would open findings
-   * that the rest of the listing resolves a moment later (an unbound role before its
-   * bindings arrive). Evaluation waits for the snapshot to end.
+   * Kinds an agent is listing: their state is partial, and relation checks reading them
+   * would open findings that the rest of the listing resolves a moment later (an unbound
+   * role before its bindings arrive). Those checks, and deferred re-evaluations, wait.
    */
-  private snapshotting(clusterId: string, now: number): boolean {
-    return this.activeSnapshot.get(clusterId, now - STALE_SNAPSHOT_MS) !== undefined;
+  private listedKinds(clusterId: string, now: number): ReadonlySet<string> {
+    const rows = this.listing.all(clusterId, now - STALE_SNAPSHOT_MS);
+    return rows.length === 0 ? NONE : new Set(rows.map((r) => r.kind_key.slice(r.kind_key.lastIndexOf('/') + 1)));
+  }
+
+  /** The backlog is worked off: say so when it was large. */
+  private caughtUp(): void {
+    if (this.lag && this.lag.peak >= CAUGHT_UP_LOG_MIN) this.log.info({ peakBacklog: this.lag.peak, ms: Date.now() - this.lag.since }, 'findings caught up');
+    this.lag = undefined;
   }
 
   private notifyIdle(): void {

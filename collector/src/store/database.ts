@@ -41,6 +41,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // The WAL grows to the largest transaction (a migration copies a whole table) and keeps
   // that size until truncated: cap what a checkpoint leaves behind.
   db.pragma('journal_size_limit = 67108864');
+  // Checkpoint every ~40 MB of WAL instead of 4 MB: a sync writes findings to random pages
+  // of large indexes, and each checkpoint writes a page back (and fsyncs) however many
+  // commits changed it. 15 % less wall time for a 100k-object sync (BENCHMARKS.md).
+  db.pragma('wal_autocheckpoint = 10000');
   if (migrate(db, opts) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   return db;
 }

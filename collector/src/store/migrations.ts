@@ -208,4 +208,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX findings_by_risk ON findings (status, risk_score, cluster_id, control_id, subject_key);
     `,
   },
+  {
+    version: 8,
+    description: 'per-subject outcome codes stored once per distinct set',
+    // A workload's codes name every control (~1.2 KB of JSON), and most workloads share
+    // the same few sets: the table took ~90 MB at 100k objects, three rows a page, so every
+    // write of a sync split pages and missed the cache. Now each set is stored once and a
+    // subject's row is a reference (~100 B).
+    sql: `
+      CREATE TABLE outcome_sets (
+        id     INTEGER PRIMARY KEY,
+        codes  TEXT NOT NULL UNIQUE                -- JSON {controlId: "pass" | "fail:<severity>" | "exempt" | "no-data"}
+      );
+      INSERT INTO outcome_sets (codes) SELECT DISTINCT outcomes FROM subject_outcomes;
+      CREATE TABLE subject_outcomes_v8 (
+        cluster_id   TEXT NOT NULL,
+        subject_key  TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        namespace    TEXT NOT NULL DEFAULT '',
+        outcome_set  INTEGER NOT NULL REFERENCES outcome_sets (id),
+        PRIMARY KEY (cluster_id, subject_key)
+      ) WITHOUT ROWID;
+      INSERT INTO subject_outcomes_v8 (cluster_id, subject_key, kind, namespace, outcome_set)
+        SELECT s.cluster_id, s.subject_key, s.kind, s.namespace, o.id FROM subject_outcomes s JOIN outcome_sets o ON o.codes = s.outcomes;
+      DROP TABLE subject_outcomes;
+      ALTER TABLE subject_outcomes_v8 RENAME TO subject_outcomes;
+    `,
+  },
 ];

@@ -168,6 +168,40 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
     );
   });
 
+  it('with held kinds (relation checks reading a kind being listed wait, then reevaluate)', () => {
+    const readKinds = [...new Set(BUILTIN_CONTROLS.flatMap((c) => c.reads ?? []))];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), fc.subarray(readKinds), fc.boolean()), { minLength: 10, maxLength: 25 }),
+        (batches) => {
+          const h = new Harness(BUILTIN_CONTROLS, {}, true);
+          const pending = new Map<string, Dependent>();
+          for (const [batch, heldKinds, release] of batches) {
+            // What the collector does while an agent lists `heldKinds`; `release`: the listings end.
+            const held = new Set<string>(heldKinds);
+            const { results, dependents } = h.engine.applyDeferring(batch.flatMap((op) => h.mutate(op)), { held: (k) => held.has(k) });
+            h.record(results);
+            for (const r of results) pending.delete(r.subjectKey);
+            for (const d of dependents) {
+              const seen = pending.get(d.location.subjectKey);
+              if (seen) seen.mask |= d.mask;
+              else pending.set(d.location.subjectKey, { ...d });
+            }
+            if (release) {
+              h.record(h.engine.reevaluate(pending.values()));
+              pending.clear();
+              h.verify();
+            }
+          }
+          h.record(h.engine.reevaluate(pending.values()));
+          h.verify();
+          totalDeltas += h.deltas;
+        },
+      ),
+      { numRuns: 60, seed: 5 },
+    );
+  });
+
   it('ran at least 10,000 deltas in total', () => {
     console.log(`${totalDeltas} deltas, ${partialSeen} partial results`);
     expect(totalDeltas).toBeGreaterThanOrEqual(10_000);

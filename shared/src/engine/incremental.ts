@@ -5,7 +5,7 @@
 // in the collector, memory in `stance scan`); the engine holds only the reverse index.
 import { identityOf, refOf, type KubeObject, type ResourceRef } from '../model/object.js';
 import { defaultExemptionFor } from './default-exemptions.js';
-import { controlsByKind, outcomesFor } from './evaluate.js';
+import { controlsByKind, outcomesFor, podControllerKind } from './evaluate.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
 import { MemoView } from './memo-view.js';
 import { ALL_CONTROLS, getReadKey, listReadKey, lookupReadKey, ReverseIndex, type Dependent, type SubjectLocation } from './reverse-index.js';
@@ -37,6 +37,18 @@ export interface SubjectResult {
   outcomes: Outcome[];
   /** Present only for partial results: the controls `outcomes` covers; keep the others. */
   controlIds?: string[];
+  /** The subject as evaluated: set by `reevaluate(…, { withObjects: true })` (absent when gone). */
+  object?: KubeObject;
+}
+
+export interface DeferOptions {
+  /**
+   * Kinds whose state is incomplete right now (an agent is listing them): a relation check
+   * that reads one is not run on a changed subject, which comes back among the dependents
+   * with that check's bit, to `reevaluate` once the kinds are complete; its other checks run
+   * at once (a partial result). Without it every check runs. Needs `partialResults`.
+   */
+  held?: (kind: string) => boolean;
 }
 
 export interface Change {
@@ -145,13 +157,17 @@ export class IncrementalEngine {
    * then re-evaluates each pod once, not once per batch). Until then their outcomes may
    * be stale. A dependent whose subject is later changed itself needs no re-evaluation.
    */
-  applyDeferring(changes: readonly Change[]): { results: SubjectResult[]; dependents: Dependent[] } {
+  applyDeferring(changes: readonly Change[], opts: DeferOptions = {}): { results: SubjectResult[]; dependents: Dependent[] } {
     const view = new GuardedView(new MemoView(this.source));
     const dependents = this.dependentsOf(changes);
     const done = new Set<string>();
-    const results = this.evaluateChanges(changes, view, done);
+    const held: Dependent[] = [];
+    const heldBits = opts.held && this.partial ? this.heldBits(opts.held) : 0;
+    const results = this.evaluateChanges(changes, view, done, heldBits ? { bits: heldBits, out: held } : undefined);
     const pending: Dependent[] = [];
     for (const d of dependents.values()) if (!done.has(d.location.subjectKey)) pending.push(d);
+    // A held subject was evaluated (so left out above) but for its held checks.
+    pending.push(...held);
     return { results, dependents: pending };
   }
 
@@ -159,11 +175,18 @@ export class IncrementalEngine {
    * Re-evaluates dependents from `applyDeferring` (one entry per subject: merge the masks
    * of repeated ones), as `applyBatch` would have: partially when `partialResults`.
    */
-  reevaluate(dependents: Iterable<Dependent>): SubjectResult[] {
+  reevaluate(dependents: Iterable<Dependent>, opts: { withObjects?: boolean } = {}): SubjectResult[] {
     const memo = new MemoView(this.source);
     const results: SubjectResult[] = [];
-    this.evaluateDependents(dependents, memo, new GuardedView(memo), new Set(), results);
+    this.evaluateDependents(dependents, memo, new GuardedView(memo), new Set(), results, opts.withObjects ?? false);
     return results;
+  }
+
+  /** The bits of the relation controls that read a held kind. */
+  private heldBits(held: (kind: string) => boolean): number {
+    let bits = 0;
+    for (const [control, bit] of this.controlBits) if (control.reads!.some(held)) bits |= bit;
+    return bits;
   }
 
   /** Subjects whose recorded reads the changes match, with the controls concerned. */
@@ -180,7 +203,7 @@ export class IncrementalEngine {
     return dependents;
   }
 
-  private evaluateChanges(changes: readonly Change[], view: GuardedView, done: Set<string>): SubjectResult[] {
+  private evaluateChanges(changes: readonly Change[], view: GuardedView, done: Set<string>, hold?: { bits: number; out: Dependent[] }): SubjectResult[] {
     const last = new Map<string, Change>();
     for (const c of changes) {
       const key = identityOf(c.object);
@@ -193,14 +216,45 @@ export class IncrementalEngine {
       if (c.type === 'delete') {
         this.index.remove(key);
         results.push({ subjectKey: key, subject: refOf(c.object), kind: c.object.kind, outcomes: [] });
-      } else {
-        results.push(resultOf(c.object, this.evaluateWith(c.object, view)));
+        continue;
       }
+      const heldMask = hold ? this.heldMaskOf(c.object, hold.bits) : 0;
+      if (heldMask === 0) {
+        results.push(resultOf(c.object, this.evaluateWith(c.object, view)));
+        continue;
+      }
+      results.push(this.evaluateExcept(c.object, heldMask, view));
+      hold!.out.push({ location: locationOf(c.object, key), mask: heldMask });
     }
     return results;
   }
 
-  private evaluateDependents(dependents: Iterable<Dependent>, memo: MemoView, view: GuardedView, done: Set<string>, results: SubjectResult[]): void {
+  /** The held relation controls (of `bits`) that would run on the subject. */
+  private heldMaskOf(subject: KubeObject, bits: number): number {
+    const controller = podControllerKind(subject);
+    let mask = 0;
+    for (const c of this.byKind.get(subject.kind) ?? []) {
+      const bit = this.controlBits.get(c);
+      if (bit === undefined || (bit & bits) === 0) continue;
+      if (controller !== undefined && c.kinds.includes(controller)) continue; // judged on its controller
+      mask |= bit;
+    }
+    return mask;
+  }
+
+  /** Every control but the held ones (a partial result); the held ones keep their recorded reads. */
+  private evaluateExcept(subject: KubeObject, heldMask: number, view: GuardedView): SubjectResult {
+    const key = identityOf(subject);
+    const run = this.byKind.get(subject.kind)!.filter((c) => ((this.controlBits.get(c) ?? 0) & heldMask) === 0);
+    let ranMask = 0;
+    for (const c of run) ranMask |= this.controlBits.get(c) ?? 0;
+    this.pending.clear();
+    const outcomes = outcomesFor(subject, run, this.config, view, this.exemptionFor, this.sink);
+    this.index.update(locationOf(subject, key), ranMask, this.pending);
+    return { ...resultOf(subject, outcomes), controlIds: run.map((c) => c.id) };
+  }
+
+  private evaluateDependents(dependents: Iterable<Dependent>, memo: MemoView, view: GuardedView, done: Set<string>, results: SubjectResult[], withObjects = false): void {
     for (const { location: loc, mask } of dependents) {
       if (done.has(loc.subjectKey)) continue;
       const current = memo.get(loc.kind, loc.namespace, loc.name);
@@ -213,8 +267,9 @@ export class IncrementalEngine {
       }
       if (current && !done.has(currentKey!)) {
         done.add(currentKey!);
-        if (this.partial && currentKey === loc.subjectKey) results.push(this.reevaluatePartly(current, mask, view));
-        else results.push(resultOf(current, this.evaluateWith(current, view)));
+        const r = this.partial && currentKey === loc.subjectKey ? this.reevaluatePartly(current, mask, view) : resultOf(current, this.evaluateWith(current, view));
+        if (withObjects) r.object = current;
+        results.push(r);
       }
     }
   }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '@stance/dev-cluster';
 import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
+import { findingsCaughtUp } from './backlog.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';
 
@@ -49,6 +50,12 @@ export interface SyncTimings {
   ingestMessages?: number;
   agent: MemoryReading & { pid: number };
   collector: MemoryReading & { pid: number };
+  /** Agent spawn → every object stored and the findings backlog at 0: every finding evaluated. */
+  findingsDoneMs?: number;
+  /** The findings backlog when every object was stored. */
+  backlogAtStored?: number;
+  /** The collector once every finding is evaluated (VmHWM: its peak so far). */
+  collectorAfterFindings?: MemoryReading;
 }
 
 /** Children of every stack, for killing them if the benchmark itself is interrupted. */
@@ -168,12 +175,14 @@ export class BenchStack {
       await new Promise((r) => setTimeout(r, firstObjectAt === undefined ? pollMs : Math.max(pollMs, Math.min(2000, eta / 2))));
     }
     const syncMs = performance.now() - t0;
+    const a = agentMemory.sample();
+    const c = collectorMemory.sample();
+    const drained = await findingsCaughtUp(collector, spawnedAt + syncMs, opts.syncTimeoutMs ?? 300_000);
+    const collectorAfterFindings = collectorMemory.sample();
     // From the agent's own log time: the poll above may sleep through the moment.
     const starting = agent.logs.find((l) => l.msg === 'cluster agent starting');
     const agentStartupMs = starting ? Date.parse(String(starting.time)) - spawnedAt : 0;
     const ingest = await ingestCounters(collector);
-    const a = agentMemory.sample();
-    const c = collectorMemory.sample();
     const sync: SyncTimings = {
       objects: total,
       generateMs,
@@ -188,6 +197,9 @@ export class BenchStack {
       ...ingest,
       agent: { pid: agentMemory.pid, ...a },
       collector: { pid: collectorMemory.pid, ...c },
+      findingsDoneMs: Math.max(syncMs, drained.at - spawnedAt),
+      ...(drained.backlogAtStart !== undefined ? { backlogAtStored: drained.backlogAtStart } : {}),
+      collectorAfterFindings,
     };
     return new BenchStack(api, collector, agent, dir, agentMemory, collectorMemory, sync);
   }

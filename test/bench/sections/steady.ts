@@ -2,7 +2,7 @@
 // server's REST interface, one at a time; each is timed from the PUT until the
 // collector's API shows the new resourceVersion.
 import type { BenchSection } from '../lib/context.js';
-import { metricValue, readMetrics } from '../lib/metrics.js';
+import { backlogDrained } from '../lib/backlog.js';
 import { ms, percentile, s as secs } from '../lib/report.js';
 
 const UPDATES = 200;
@@ -11,20 +11,11 @@ const TIMEOUT_MS = 10_000;
 const TARGET_P99_MS = 1000;
 const SETTLE_TIMEOUT_MS = 300_000;
 
-/**
- * Steady state starts once the collector has worked off what the sync left it (its
- * stance_findings_backlog metric at 0, when it exports one). Returns how long that took.
- */
+/** Steady state starts once the collector has worked off what the sync left it. */
 async function settle(httpUrl: string): Promise<{ settleMs: number; backlogAtStart?: number }> {
   const t0 = performance.now();
-  const first = metricValue(await readMetrics(httpUrl), 'stance_findings_backlog');
-  if (first === undefined) return { settleMs: 0 };
-  for (let backlog = first; backlog > 0; ) {
-    if (performance.now() - t0 > SETTLE_TIMEOUT_MS) throw new LatencyTimeoutError(`findings backlog of ${backlog} drained`, SETTLE_TIMEOUT_MS);
-    await new Promise((r) => setTimeout(r, 250));
-    backlog = metricValue(await readMetrics(httpUrl), 'stance_findings_backlog') ?? 0;
-  }
-  return { settleMs: performance.now() - t0, backlogAtStart: first };
+  const { at, backlogAtStart } = await backlogDrained(httpUrl, SETTLE_TIMEOUT_MS, 250);
+  return { settleMs: at - t0, ...(backlogAtStart !== undefined ? { backlogAtStart } : {}) };
 }
 
 interface StoredItem {

@@ -1,17 +1,24 @@
-// The collector's findings path over a generated cluster, on a real SQLite file:
-//   pnpm exec tsx collector/src/findings/testing/profile-findings.ts [objects=100000]
-// Stores the objects, then measures (1) "sync": every object's change queued as ingest
-// queues it, until the findings are idle; (2) single changes with everything loaded: a
-// pod update, a NetworkPolicy change, a RoleBinding change, each from the commit to its
-// findings being recorded. Add `node --cpu-prof --import tsx` to profile.
+// The collector's ingest and findings path over a generated cluster, in one process, on a
+// real SQLite file — the collector's share of `pnpm bench sync`, without agent or network:
+//   pnpm exec tsx collector/src/findings/testing/profile-findings.ts [objects=100000] [--rate=N]
+// (1) "sync": a snapshot per watched kind, then pages of 500 objects round-robin over the
+//     kinds (as the agent lists them), fed to the ingest pipeline at N objects/s (default
+//     11,000, about what the agent sends; 0: as fast as the pipeline takes them), each kind's
+//     snapshot ended after its last page; timed until everything is committed and until the
+//     findings are idle, with the process's CPU time;
+// (2) single changes with everything loaded — a pod update, a NetworkPolicy change, a
+//     RoleBinding change — each from its enqueueing to its findings being recorded.
+// Add `node --cpu-prof --import tsx` to profile.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
 import { percentileOf } from '@stance/shared/engine/testing/engine-bench';
-import type { KubeObject } from '@stance/shared/model/index';
+import { kindKey, WATCHED_KINDS, type KubeObject } from '@stance/shared/model/index';
 import { generateObjects } from '../../../../devcluster/src/apiserver/generate.js';
+import type { IngestError } from '../../ingest/errors.js';
+import { IngestPipeline, type IngestOp, type IngestSession } from '../../ingest/pipeline.js';
 import { AgentStore } from '../../store/agents.js';
 import { openDatabase } from '../../store/database.js';
 import { ResourceStore, resourceInputOf } from '../../store/resources.js';
@@ -19,16 +26,26 @@ import { ExceptionStore } from '../exceptions.js';
 import { FindingsService } from '../findings-service.js';
 import { FindingsStore } from '../findings-store.js';
 
-const n = Number(process.argv[2] ?? 100_000);
+const args = process.argv.slice(2);
+const n = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
+const rate = Number(args.find((a) => a.startsWith('--rate='))?.slice(7) ?? 11_000);
+const PAGE = 500;
 const CLUSTER = 'c1';
+const log = pino({ level: 'silent' });
 const dir = mkdtempSync(join(tmpdir(), 'stance-findings-profile-'));
 const db = openDatabase(join(dir, 'db.sqlite'));
 const resources = new ResourceStore(db);
 new AgentStore(db).connect({ clusterId: CLUSTER, clusterName: CLUSTER, agentId: 'a1', mode: 'cluster', nodeName: '', version: 'p', sessionId: 's' }, 0);
-const service = new FindingsService(db, resources, new FindingsStore(db), BUILTIN_CONTROLS, {}, new ExceptionStore(db), pino({ level: 'silent' }));
+const service = new FindingsService(db, resources, new FindingsStore(db), BUILTIN_CONTROLS, {}, new ExceptionStore(db), log);
+const pipeline = new IngestPipeline(db, resources, new AgentStore(db), { maxBatch: 2000, log });
+pipeline.onChange((clusterId, change) => service.onChange(clusterId, change));
 
+const rejected: IngestError[] = [];
+const session: IngestSession = { clusterId: CLUSTER, agentId: 'a1', ack: () => undefined, reject: (e) => void rejected.push(e), abort: () => undefined };
+let seq = 0;
 let rv = 1;
-const input = resourceInputOf;
+const send = (op: IngestOp) => pipeline.enqueue(session, ++seq, op);
+const upsert = (o: KubeObject) => send({ type: 'upsert', resource: { ...resourceInputOf(o), parsed: o } });
 
 const objects = generateObjects(n, { seed: 7 }).map((o) => {
   o.metadata.uid ??= `uid-${o.kind}-${o.metadata.namespace}-${o.metadata.name}`;
@@ -36,30 +53,64 @@ const objects = generateObjects(n, { seed: 7 }).map((o) => {
   return o;
 });
 
-async function main(): Promise<void> {
-  let t = performance.now();
-  db.transaction(() => {
-    for (const o of objects) resources.upsert(CLUSTER, input(o), 0);
-    // Queued inside the same transaction as ingest does; evaluated off it.
-    for (const o of objects) service.onChange(CLUSTER, { type: 'upsert', object: o });
-  })();
-  const storeMs = performance.now() - t;
-  t = performance.now();
+/** Pages of every watched kind, round-robin, each kind's snapshot around its pages. */
+function listing(): IngestOp[][] {
+  const byKind = new Map(WATCHED_KINDS.map((k) => [k.kind, [] as KubeObject[]]));
+  for (const o of objects) byKind.get(o.kind)?.push(o);
+  const snapshots = WATCHED_KINDS.map((k, i) => ({ key: kindKey(k.apiVersion, k.kind), id: `snap-${i}`, items: byKind.get(k.kind)! }));
+  const steps: IngestOp[][] = [snapshots.map((s) => ({ type: 'snapshot-begin', snapshotId: s.id, kinds: [s.key] }))];
+  for (let page = 0; snapshots.some((s) => s.items.length > page * PAGE || page === 0); page++) {
+    for (const s of snapshots) {
+      const items = s.items.slice(page * PAGE, (page + 1) * PAGE);
+      if (items.length === 0 && page > 0) continue;
+      const ops: IngestOp[] = items.map((o) => ({ type: 'upsert', resource: { ...resourceInputOf(o), parsed: o } }));
+      if ((page + 1) * PAGE >= s.items.length) ops.push({ type: 'snapshot-end', snapshotId: s.id });
+      steps.push(ops);
+    }
+  }
+  return steps;
+}
+
+async function sync(): Promise<void> {
+  const steps = listing();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  let sent = 0;
+  for (const ops of steps) {
+    for (const op of ops) send(op);
+    sent += ops.length;
+    // Pace to `rate` objects/s; yield either way so the pipeline and the findings run.
+    const due = rate > 0 ? t0 + (sent / rate) * 1000 : 0;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  }
+  await pipeline.idle();
+  const storedMs = performance.now() - t0;
+  const backlogAtStored = service.backlog;
   await service.idle();
-  const syncMs = performance.now() - t;
+  const doneMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   const rows = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const mem = process.memoryUsage();
   console.log(
     JSON.stringify({
       objects: objects.length,
-      storeMs: Math.round(storeMs),
-      findingsAfterStoreMs: Math.round(syncMs),
-      resultsPerSecond: Math.round(service.stats.evaluatedSubjects / (syncMs / 1000)),
+      rate,
+      storedMs: Math.round(storedMs),
+      backlogAtStored,
+      findingsDoneMs: Math.round(doneMs),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+      ingestBatches: pipeline.stats.batches,
+      rejected: rejected.length,
       results: service.stats.evaluatedSubjects,
       findings: rows('findings'),
       events: rows('finding_events'),
+      rssMiB: Math.round(mem.rss / 2 ** 20),
+      heapMiB: Math.round(mem.heapUsed / 2 ** 20),
     }),
   );
+}
 
+async function singleChanges(): Promise<void> {
   const change = async (targets: KubeObject[], mutate: (o: KubeObject, i: number) => void) => {
     const times: number[] = [];
     for (const [i, o] of targets.entries()) {
@@ -67,10 +118,8 @@ async function main(): Promise<void> {
       mutate(next, i);
       next.metadata.resourceVersion = String(rv++);
       const t0 = performance.now();
-      db.transaction(() => {
-        const r = resources.upsert(CLUSTER, input(next), Date.now());
-        if (r.change === 'updated') service.onChange(CLUSTER, { type: 'upsert', object: r.object, previous: r.previous });
-      })();
+      upsert(next);
+      await pipeline.idle();
       await service.idle();
       times.push(performance.now() - t0);
     }
@@ -94,7 +143,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ pod, networkPolicy, roleBinding }));
 }
 
-main()
+sync()
+  .then(singleChanges)
   .finally(() => {
     service.stop();
     db.close();
