@@ -15,6 +15,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const freshFile = () => join(dir, `db${n++}`, 'stance.db');
 
+function withDb(file: string, test: (db: ReturnType<typeof openDatabase>) => void): void {
+  const db = openDatabase(file);
+  try {
+    test(db);
+  } finally {
+    db.close();
+  }
+}
+
 const WEB = { 'pod.privileged': 'fail:critical', 'pod.run-as-non-root': 'pass' };
 const DB = { 'pod.privileged': 'pass', 'pod.run-as-non-root': 'fail:medium' };
 
@@ -29,8 +38,7 @@ describe('subject outcome codes', () => {
     for (let i = 0; i < 50; i++) insert.run(`c${i % 2}`, `u${i}`, 'Deployment', `ns${i % 3}`, JSON.stringify(i % 5 ? WEB : DB));
     old.close();
 
-    const db = openDatabase(file);
-    try {
+    withDb(file, (db) => {
       const store = new FindingsStore(db);
       const all = [...store.allSubjectOutcomes()];
       expect(all).toHaveLength(50);
@@ -38,14 +46,11 @@ describe('subject outcome codes', () => {
       expect(store.subjectOutcomes('c0', 'u10')).toEqual(DB);
       expect(store.subjectInfo('c0', 'u10')).toEqual({ namespace: 'ns1', kind: 'Deployment' });
       expect(db.prepare('SELECT count(*) FROM outcome_sets').pluck().get()).toBe(2);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('put, read back and delete; subjects with the same codes share one set', () => {
-    const db = openDatabase(freshFile());
-    try {
+    withDb(freshFile(), (db) => {
       const store = new FindingsStore(db);
       store.putSubjectOutcomes('c1', 'a', 'Pod', 'ns', WEB);
       store.putSubjectOutcomes('c1', 'b', 'Pod', 'ns', WEB);
@@ -56,14 +61,11 @@ describe('subject outcome codes', () => {
       store.deleteSubjectOutcomes('c1', 'a');
       expect(store.subjectOutcomes('c1', 'a')).toBeUndefined();
       expect([...store.allSubjectOutcomes()].map((s) => s.subjectKey)).toEqual(['b']);
-    } finally {
-      db.close();
-    }
+    });
   });
 
   it('SubjectCodes writes through, and a rolled-back unit of work is undone in memory too', () => {
-    const db = openDatabase(freshFile());
-    try {
+    withDb(freshFile(), (db) => {
       const store = new FindingsStore(db);
       const codes = new SubjectCodes(store);
       codes.put('c1', 'a', 'Pod', 'ns', WEB);
@@ -88,8 +90,6 @@ describe('subject outcome codes', () => {
       // Equal code sets are one object in memory.
       codes.put('c1', 'c', 'Pod', 'ns', { ...WEB });
       expect(codes.get('c1', 'c')!.codes).toBe(codes.get('c1', 'a')!.codes);
-    } finally {
-      db.close();
-    }
+    });
   });
 });

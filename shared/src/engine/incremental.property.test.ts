@@ -111,6 +111,33 @@ function sequenceProperty(controls: readonly Control[], numRuns: number, seed: n
   );
 }
 
+/**
+ * Batches through `applyDeferring` (holding the kinds given), the dependents kept as a
+ * caller keeps them (one entry per subject, masks merged, dropped once the subject is
+ * evaluated) and re-evaluated after each batch that says `drain`, and at the end.
+ */
+function runDeferring(h: Harness, batches: readonly { ops: DeltaOp[]; held?: ReadonlySet<string>; drain: boolean }[]): void {
+  const pending = new Map<string, Dependent>();
+  for (const { ops, held, drain } of batches) {
+    const { results, dependents } = h.engine.applyDeferring(ops.flatMap((op) => h.mutate(op)), held ? { held: (k) => held.has(k) } : {});
+    h.record(results);
+    for (const r of results) pending.delete(r.subjectKey);
+    for (const d of dependents) {
+      const seen = pending.get(d.location.subjectKey);
+      if (seen) seen.mask |= d.mask;
+      else pending.set(d.location.subjectKey, { ...d });
+    }
+    if (drain) {
+      h.record(h.engine.reevaluate(pending.values()));
+      pending.clear();
+      h.verify();
+    }
+  }
+  h.record(h.engine.reevaluate(pending.values()));
+  h.verify();
+  totalDeltas += h.deltas;
+}
+
 describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
   it('with the RBAC and network controls', () => {
     sequenceProperty(OWN_CONTROLS, 100, 1);
@@ -140,29 +167,7 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
       fc.property(
         fc.array(fc.tuple(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), fc.boolean()), { minLength: 10, maxLength: 25 }),
         fc.boolean(),
-        (batches, partial) => {
-          const h = new Harness(BUILTIN_CONTROLS, {}, partial);
-          // What a caller keeps between batches: one entry per subject, masks merged.
-          const pending = new Map<string, Dependent>();
-          for (const [batch, drain] of batches) {
-            const { results, dependents } = h.engine.applyDeferring(batch.flatMap((op) => h.mutate(op)));
-            h.record(results);
-            for (const r of results) pending.delete(r.subjectKey);
-            for (const d of dependents) {
-              const seen = pending.get(d.location.subjectKey);
-              if (seen) seen.mask |= d.mask;
-              else pending.set(d.location.subjectKey, { ...d });
-            }
-            if (drain) {
-              h.record(h.engine.reevaluate(pending.values()));
-              pending.clear();
-              h.verify();
-            }
-          }
-          h.record(h.engine.reevaluate(pending.values()));
-          h.verify();
-          totalDeltas += h.deltas;
-        },
+        (batches, partial) => runDeferring(new Harness(BUILTIN_CONTROLS, {}, partial), batches.map(([ops, drain]) => ({ ops, drain }))),
       ),
       { numRuns: 60, seed: 4 },
     );
@@ -173,30 +178,8 @@ describe('IncrementalEngine ≡ evaluateAll on random delta sequences', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.array(deltaArb, { minLength: 1, maxLength: 6 }), fc.subarray(readKinds), fc.boolean()), { minLength: 10, maxLength: 25 }),
-        (batches) => {
-          const h = new Harness(BUILTIN_CONTROLS, {}, true);
-          const pending = new Map<string, Dependent>();
-          for (const [batch, heldKinds, release] of batches) {
-            // What the collector does while an agent lists `heldKinds`; `release`: the listings end.
-            const held = new Set<string>(heldKinds);
-            const { results, dependents } = h.engine.applyDeferring(batch.flatMap((op) => h.mutate(op)), { held: (k) => held.has(k) });
-            h.record(results);
-            for (const r of results) pending.delete(r.subjectKey);
-            for (const d of dependents) {
-              const seen = pending.get(d.location.subjectKey);
-              if (seen) seen.mask |= d.mask;
-              else pending.set(d.location.subjectKey, { ...d });
-            }
-            if (release) {
-              h.record(h.engine.reevaluate(pending.values()));
-              pending.clear();
-              h.verify();
-            }
-          }
-          h.record(h.engine.reevaluate(pending.values()));
-          h.verify();
-          totalDeltas += h.deltas;
-        },
+        // What the collector does while an agent lists `held`; `drain`: the listings end.
+        (batches) => runDeferring(new Harness(BUILTIN_CONTROLS, {}, true), batches.map(([ops, held, drain]) => ({ ops, held: new Set(held), drain }))),
       ),
       { numRuns: 60, seed: 5 },
     );
