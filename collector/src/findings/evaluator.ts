@@ -23,7 +23,7 @@ export interface ChangesEvaluated {
 }
 
 export class Evaluator {
-  private depth = 0;
+  private inUnit = false;
 
   constructor(
     private readonly db: Db,
@@ -35,20 +35,22 @@ export class Evaluator {
   ) {}
 
   /**
-   * One unit of work: a transaction whose transitions are published once it commits. Units
-   * nest (an inner one is a savepoint); what a failed one recorded in memory is undone too.
+   * One unit of work: a transaction whose transitions are published once it commits; what
+   * a failed one recorded in memory is undone too. Called inside a unit, it joins that one
+   * (no savepoint: copying each page it changes cost more than the transaction saved).
    */
   unit<T>(fn: () => T): T {
+    if (this.inUnit) return fn();
     const mark = this.codes.mark();
-    this.depth += 1;
+    this.inUnit = true;
     try {
       return this.feed.unitOfWork(this.db, fn);
     } catch (err) {
       this.codes.undo(mark);
       throw err;
     } finally {
-      this.depth -= 1;
-      if (this.depth === 0) this.codes.settle();
+      this.inUnit = false;
+      this.codes.settle();
     }
   }
 

@@ -7,12 +7,19 @@
 import type { Logger } from '@stance/shared/log/index';
 import type { StateChange } from '../ingest/pipeline.js';
 import type { Db } from '../store/database.js';
-import { ChangeQueue } from './change-queue.js';
-import { DeferredDependents } from './deferred-dependents.js';
+import { ChangeQueue, type QueuedChange } from './change-queue.js';
+import { DeferredDependents, type DeferredEntry } from './deferred-dependents.js';
 import type { Evaluator } from './evaluator.js';
 
 /** How long one drain evaluates before yielding to the event loop. */
 const SLICE_MS = 50;
+/**
+ * A backlog this large (a sync) is worked off in slices of BULK_SLICE_MS. A slice is one
+ * transaction: a sync's findings land on random pages of large indexes, and a commit writes
+ * every page it changed, so a few large commits write far less than many small ones.
+ */
+const BULK_BACKLOG = 5000;
+const BULK_SLICE_MS = 250;
 /** Changes (or deferred subjects) per unit of work. */
 const CHUNK = 500;
 /** How long re-evaluations of dependents wait behind queued changes (at most, per chunk). */
@@ -25,6 +32,9 @@ const HOLD_RETRY_MS = 100;
 const CAUGHT_UP_LOG_MIN = 1000;
 
 const NONE: ReadonlySet<string> = new Set();
+
+/** A chunk of work: queued changes of a cluster, or subjects waiting to be re-evaluated. */
+type Work = { clusterId: string; changes: QueuedChange[]; held?: (kind: string) => boolean } | { clusterId: string; deferred: DeferredEntry[] };
 
 export class EvaluationScheduler {
   private readonly queue = new ChangeQueue();
@@ -96,7 +106,11 @@ export class EvaluationScheduler {
     setImmediate(() => this.drain());
   }
 
-  /** Evaluates queued changes for up to SLICE_MS, then yields to the event loop; a unit of work per chunk. */
+  /**
+   * Evaluates queued changes for up to SLICE_MS (BULK_SLICE_MS during a bulk) in one unit
+   * of work, then yields to the event loop. A slice that fails is redone chunk by chunk,
+   * each its own unit, so one bad chunk costs only itself.
+   */
   private drain(): void {
     this.scheduled = false;
     const start = performance.now();
@@ -107,7 +121,19 @@ export class EvaluationScheduler {
       if (!kinds) listings.set(clusterId, (kinds = this.listedKinds(clusterId, Date.now())));
       return kinds;
     };
-    const blocked = this.slice(start, listed);
+    if (this.lag) this.lag.peak = Math.max(this.lag.peak, this.backlog);
+    const until = start + (this.backlog >= BULK_BACKLOG ? BULK_SLICE_MS : SLICE_MS);
+    const taken: Work[] = [];
+    let blocked = false;
+    try {
+      blocked = this.evaluator.unit(() => this.slice(until, listed, (w) => (taken.push(w), this.apply(w))));
+    } catch (err) {
+      if (taken.length === 1) this.failed(taken[0]!, err);
+      else {
+        this.log.warn({ err, chunks: taken.length }, 'an evaluation failed; redoing its slice chunk by chunk');
+        for (const w of taken) this.attempt(w);
+      }
+    }
     if (blocked) {
       // Only subjects waiting for a listing to end are left: look again shortly.
       if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), HOLD_RETRY_MS);
@@ -116,42 +142,55 @@ export class EvaluationScheduler {
     this.notifyIdle();
   }
 
-  /** Chunks until SLICE_MS is spent or nothing is left; true when only held subjects are left. */
-  private slice(start: number, listed: (clusterId: string) => ReadonlySet<string>): boolean {
+  /** Takes chunks and runs them until `until` or nothing is left; true when only held subjects are left. */
+  private slice(until: number, listed: (clusterId: string) => ReadonlySet<string>, run: (w: Work) => void): boolean {
     const held = (clusterId: string) => listed(clusterId).size > 0;
-    if (this.lag) this.lag.peak = Math.max(this.lag.peak, this.backlog);
-    while (!this.stopped && performance.now() - start < SLICE_MS) {
+    while (!this.stopped && performance.now() < until) {
       // Deferred re-evaluations first when they have waited long enough, else when idle.
-      if (this.reevaluateDeferred(held, Date.now() - DEFER_MS)) continue;
+      const due = this.deferred.take(CHUNK, Date.now() - DEFER_MS, Date.now(), held);
+      if (due) {
+        run({ clusterId: due.clusterId, deferred: due.entries });
+        continue;
+      }
       const next = this.queue.take(CHUNK);
-      if (!next) {
-        if (this.reevaluateDeferred(held, Infinity)) continue;
-        return this.backlog > 0;
-      }
-      try {
+      if (next) {
         const kinds = listed(next.clusterId);
-        const done = this.evaluator.changes(next.clusterId, next.items, kinds.size > 0 ? (kind) => kinds.has(kind) : undefined);
-        for (const key of done.evaluated) this.deferred.forget(next.clusterId, key); // evaluated (but for held checks) now
-        const now = Date.now();
-        this.deferred.add(next.clusterId, done.dependents, done.touched, now);
-        this.deferred.addHeld(next.clusterId, done.held, done.touched, now);
-      } catch (err) {
-        this.log.error({ err, clusterId: next.clusterId, changes: next.items.length }, 'evaluation failed');
+        run({ clusterId: next.clusterId, changes: next.items, ...(kinds.size > 0 ? { held: (kind: string) => kinds.has(kind) } : {}) });
+        continue;
       }
+      const idle = this.deferred.take(CHUNK, Infinity, Date.now(), held);
+      if (!idle) return this.backlog > 0;
+      run({ clusterId: idle.clusterId, deferred: idle.entries });
     }
     return false;
   }
 
-  /** Re-evaluates up to CHUNK deferred subjects of a cluster not held and deferred before `due`. */
-  private reevaluateDeferred(held: (clusterId: string) => boolean, due: number): boolean {
-    const next = this.deferred.take(CHUNK, due, Date.now(), held);
-    if (!next) return false;
+  /** One chunk in a unit of its own. */
+  private attempt(w: Work): void {
     try {
-      this.evaluator.dependents(next.clusterId, next.entries);
+      this.evaluator.unit(() => this.apply(w));
     } catch (err) {
-      this.log.error({ err, clusterId: next.clusterId, subjects: next.entries.length }, 're-evaluation failed');
+      this.failed(w, err);
     }
-    return true;
+  }
+
+  /** What the chunk held is redone by the next start's reconciliation. */
+  private failed(w: Work, err: unknown): void {
+    const what = 'changes' in w ? { changes: w.changes.length } : { subjects: w.deferred.length };
+    this.log.error({ err, clusterId: w.clusterId, ...what }, 'evaluation failed');
+  }
+
+  /** Evaluates a chunk and keeps what waits: dependents reached, checks held by a listing. */
+  private apply(w: Work): void {
+    if ('deferred' in w) {
+      this.evaluator.dependents(w.clusterId, w.deferred);
+      return;
+    }
+    const done = this.evaluator.changes(w.clusterId, w.changes, w.held);
+    for (const key of done.evaluated) this.deferred.forget(w.clusterId, key); // evaluated (but for held checks) now
+    const now = Date.now();
+    this.deferred.add(w.clusterId, done.dependents, done.touched, now);
+    this.deferred.addHeld(w.clusterId, done.held, done.touched, now);
   }
 
   /**

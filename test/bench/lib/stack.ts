@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '@stance/dev-cluster';
 import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
 import { findingsCaughtUp } from './backlog.js';
+import { cpuMs } from './cpu.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';
 
@@ -56,6 +57,8 @@ export interface SyncTimings {
   backlogAtStored?: number;
   /** The collector once every finding is evaluated (VmHWM: its peak so far). */
   collectorAfterFindings?: MemoryReading;
+  /** CPU time each process used from its start until every finding was evaluated. */
+  cpu?: { collectorMs?: number; agentMs?: number };
 }
 
 /** Children of every stack, for killing them if the benchmark itself is interrupted. */
@@ -179,6 +182,7 @@ export class BenchStack {
     const c = collectorMemory.sample();
     const drained = await findingsCaughtUp(collector, spawnedAt + syncMs, opts.syncTimeoutMs ?? 300_000);
     const collectorAfterFindings = collectorMemory.sample();
+    const cpu = { collectorMs: cpuMs(collectorMemory.pid), agentMs: cpuMs(agentMemory.pid) };
     // From the agent's own log time: the poll above may sleep through the moment.
     const starting = agent.logs.find((l) => l.msg === 'cluster agent starting');
     const agentStartupMs = starting ? Date.parse(String(starting.time)) - spawnedAt : 0;
@@ -200,6 +204,7 @@ export class BenchStack {
       findingsDoneMs: Math.max(syncMs, drained.at - spawnedAt),
       ...(drained.backlogAtStart !== undefined ? { backlogAtStored: drained.backlogAtStart } : {}),
       collectorAfterFindings,
+      cpu,
     };
     return new BenchStack(api, collector, agent, dir, agentMemory, collectorMemory, sync);
   }

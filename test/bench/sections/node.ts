@@ -1,12 +1,12 @@
 // The node agent on its own: a collector and `stance agent --mode node` on a fake
 // control-plane host root. Idle RSS after settling, and CPU per facts collection measured
 // at a 1 s interval over a window, scaled to the default 30 s interval.
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSection } from '../lib/context.js';
+import { cpuMs } from '../lib/cpu.js';
 import { readMemory, resolveNodePid } from '../lib/memory.js';
 import { ms } from '../lib/report.js';
 import { HOST_SCENARIOS } from '@stance/dev-cluster/hostroot/scenarios';
@@ -17,11 +17,6 @@ const TARGET_RSS_MIB = 64;
 const TARGET_CPU_PERCENT = 1;
 const DEFAULT_INTERVAL_MS = 30_000;
 
-/** utime + stime of a process in milliseconds (clock ticks are 100 Hz on Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 export const node: BenchSection = {
   name: 'node',
@@ -38,10 +33,10 @@ export const node: BenchSection = {
       await agent.waitForLog('node agent running', 60_000);
       await new Promise((r) => setTimeout(r, 3000));
       const pid = resolveNodePid(agent.child.pid!);
-      const cpu0 = cpuMs(pid);
+      const cpu0 = cpuMs(pid)!;
       const t0 = performance.now();
       await new Promise((r) => setTimeout(r, WINDOW_MS));
-      const perCollectionMs = (cpuMs(pid) - cpu0) / ((performance.now() - t0) / 1000);
+      const perCollectionMs = (cpuMs(pid)! - cpu0) / ((performance.now() - t0) / 1000);
       const mem = readMemory(pid);
       await waitFor('facts in the collector', async () => (await (await fetch(`${collector.httpUrl}/api/v1/resources?kind=NodeFacts`)).json() as { items: unknown[] }).items.length === 1, 10_000);
       const cpuPercent = (perCollectionMs / DEFAULT_INTERVAL_MS) * 100;

@@ -23,6 +23,7 @@ export const sync: BenchSection = {
               { metric: '  findings backlog when every object was stored', value: num(t.backlogAtStored ?? 0) },
             ]
           : []),
+        ...(t.cpu?.collectorMs !== undefined ? [{ metric: '  collector / agent CPU until then', value: `${s(t.cpu.collectorMs)} / ${s(t.cpu.agentMs ?? NaN)}` }] : []),
         { metric: '  of which agent process start-up', value: s(t.agentStartupMs) },
         { metric: '  agent start → first object stored', value: s(t.firstObjectMs) },
         { metric: 'throughput (incl. start-up)', value: `${num(t.objectsPerSecond)} obj/s` },
