@@ -203,6 +203,7 @@ export class Collector {
       heartbeatIntervalMs,
       refusals: this.grpc.refusals.totals,
       storageHealthy: () => this.storage.healthy,
+      riskBacklog: () => this.risk.backlog,
       log: createLogger('telemetry'),
     });
     this.events = new LiveEvents(() => {

@@ -9,5 +9,6 @@ import { node } from './sections/node.js';
 import { secrets } from './sections/secrets.js';
 import { scan } from './sections/scan.js';
 import { scale } from './sections/scale.js';
+import { risk } from './sections/risk.js';
 
-export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node, secrets, scan, scale];
+export const SECTIONS: readonly BenchSection[] = [sync, steady, findings, engine, node, secrets, scan, scale, risk];

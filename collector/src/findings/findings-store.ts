@@ -26,8 +26,16 @@ export interface FindingRow {
   openedAt: number;
   resolvedAt: number | null;
   resourceVersion: string | null;
-  /** Read only (collector/src/risk writes it): null until first scored. */
-  risk?: Risk | null;
+  /** Read only (collector/src/risk writes them): -1 until first scored; parse with `riskOfRow`. */
+  riskScore?: number;
+  /** The factors as stored (JSON), parsed only where shown: evaluation reads rows constantly. */
+  riskFactors?: string | null;
+}
+
+/** A finding's risk as stored; null until first scored. */
+export function riskOfRow(f: Pick<FindingRow, 'riskScore' | 'riskFactors'>): Risk | null {
+  if (f.riskScore === undefined || f.riskScore < 0) return null;
+  return { score: f.riskScore, factors: f.riskFactors ? (JSON.parse(f.riskFactors) as Risk['factors']) : [] };
 }
 
 export interface FindingEvent {
@@ -95,7 +103,8 @@ const toFinding = (r: Row): FindingRow => ({
   openedAt: r.opened_at,
   resolvedAt: r.resolved_at,
   resourceVersion: r.resource_version,
-  risk: r.risk_score >= 0 ? { score: r.risk_score, factors: r.risk_factors ? (JSON.parse(r.risk_factors) as Risk['factors']) : [] } : null,
+  riskScore: r.risk_score,
+  riskFactors: r.risk_factors,
 });
 
 export class FindingsStore {

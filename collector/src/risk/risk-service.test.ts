@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { IngestOp } from '../ingest/pipeline.js';
 import { binding, deployment, networkPolicy, role, sa, SECRETS_READER, service } from '@stance/shared/risk/testing/fixtures';
+import { riskOfRow } from '../findings/findings-store.js';
 import { RiskTestCollector } from './testing/risk-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-risk-'));
@@ -24,7 +25,8 @@ const denyIngress = networkPolicy('deny', 'app', { podSelector: {}, policyTypes:
 describe('RiskService', () => {
   let c: RiskTestCollector;
   let file: string;
-  const privileged = () => c.findings.store.finding('c1', PRIVILEGED, 'Deployment/app/web')!;
+  const privilegedRow = () => c.findings.store.finding('c1', PRIVILEGED, 'Deployment/app/web')!;
+  const privileged = () => ({ ...privilegedRow(), risk: riskOfRow(privilegedRow()) });
   const factorIds = () => privileged().risk!.factors.map((f) => f.id);
   const expectFullEvaluation = () => {
     expect(c.unresolved().length).toBeGreaterThan(0);
@@ -95,7 +97,7 @@ describe('RiskService', () => {
     const store = c.findings.store;
     const all = store.query({ cluster: 'c1', status: 'open', sort: 'risk', limit: 1000 }).items;
     expect(all.length).toBeGreaterThan(5);
-    const scores = all.map((f) => f.risk!.score);
+    const scores = all.map((f) => riskOfRow(f)!.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
     expect(all[0]!.name).toBe('web');
     const paged: string[] = [];

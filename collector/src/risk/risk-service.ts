@@ -4,7 +4,8 @@
 //   1. queued changes of a cluster, applied to its tracker (not while an agent is in the
 //      middle of a listing: the state is partial then, as for findings); the findings of
 //      the objects whose risk moved are re-scored in the same turn;
-//   2. findings the feed reported opened, reopened, updated or excepted, scored.
+//   2. the findings of subjects whose findings the feed reported opened, reopened, updated
+//      or excepted, scored.
 // At start-up each stored cluster's tracker is loaded from its stored workloads, then every
 // unresolved finding is re-scored (upgrades, and a formula that changed between versions).
 import type { Logger } from '@stance/shared/log/index';
@@ -20,12 +21,14 @@ import { RiskStore, type ScoredFinding } from './risk-store.js';
 
 /** How long one drain works before yielding to the event loop. */
 const SLICE_MS = 50;
-/** Changes applied to a tracker per step. */
-const CHANGES_PER_STEP = 500;
-/** Findings scored per transaction. */
-const SCORES_PER_STEP = 2000;
+// Steps are small (tens of milliseconds at most): the drain checks its slice between them,
+// and ingest and the findings wait while one runs.
+/** Changes applied to a tracker per step (a workload's findings are re-scored with it). */
+const CHANGES_PER_STEP = 250;
+/** Subjects whose new findings are scored per step. */
+const SUBJECTS_PER_STEP = 250;
 /** Stored workloads evaluated per step of the start-up load. */
-const LOAD_CHUNK = 500;
+const LOAD_CHUNK = 200;
 /** A listing older than this no longer holds the tracker (an agent gone mid-listing). */
 const STALE_SNAPSHOT_MS = 120_000;
 /** How soon a held cluster is looked at again. */
@@ -43,7 +46,7 @@ export interface ClusterAttackPath extends AttackPath {
 export class RiskService {
   readonly store: RiskStore;
   /** Totals since start (tests, figures). */
-  readonly stats = { batches: 0, findingsRescored: 0, findingsScored: 0 };
+  readonly stats = { batches: 0, findingsRescored: 0, subjectsScored: 0 };
   private readonly clusters = new Map<string, RiskCluster>();
   private readonly scorer: FindingScorer;
   private readonly stored: Set<string>;
@@ -186,8 +189,23 @@ export class RiskService {
     setImmediate(() => this.drain());
   }
 
+  /** Steps for up to SLICE_MS as one transaction (each step a savepoint), then yields. */
   private drain(): void {
     this.scheduled = false;
+    try {
+      this.store.transaction(() => this.slice());
+    } catch (err) {
+      this.log.error({ err }, 'risk evaluation failed to commit; risk may lag until the next change or start');
+    }
+    if (this.stopped) return;
+    if (this.scorer.backlog > 0 || this.ready(Date.now())) this.schedule();
+    else if ([...this.clusters.values()].some((c) => c.queue.size > 0)) {
+      // Only clusters still loading or in the middle of a listing are left: look again shortly.
+      if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), HOLD_RETRY_MS);
+    } else this.notifyIdle();
+  }
+
+  private slice(): void {
     const start = performance.now();
     while (!this.stopped && performance.now() - start < SLICE_MS) {
       const c = this.ready(Date.now());
@@ -202,17 +220,13 @@ export class RiskService {
         });
       } else if (this.scorer.backlog > 0) {
         this.step('*', () => {
-          this.stats.findingsScored += Math.min(this.scorer.backlog, SCORES_PER_STEP);
-          for (const id of this.scorer.scorePending(SCORES_PER_STEP)) this.opts.onRiskChanged?.(id);
+          const before = this.scorer.backlog;
+          const moved = this.scorer.scorePending(SUBJECTS_PER_STEP);
+          this.stats.subjectsScored += before - this.scorer.backlog;
+          if (moved) this.opts.onRiskChanged?.(moved);
         });
       } else break;
     }
-    if (this.stopped) return;
-    if (this.scorer.backlog > 0 || this.ready(Date.now())) this.schedule();
-    else if ([...this.clusters.values()].some((c) => c.queue.size > 0)) {
-      // Only clusters still loading or in the middle of a listing are left: look again shortly.
-      if (!this.holdTimer) this.holdTimer = setTimeout(() => ((this.holdTimer = undefined), this.schedule()), HOLD_RETRY_MS);
-    } else this.notifyIdle();
   }
 
   /** A loaded cluster with queued changes and no listing in progress. */

@@ -4,7 +4,9 @@
 // kept in memory across batches and moved with each committed change: they hold names,
 // never objects, so a lookup neither re-reads and parses a whole kind nor keeps a copy of
 // it, and memory grows with the keys alone. Objects a lookup finds are parsed once per
-// batch (`endBatch` forgets them).
+// batch (`endBatch` forgets them). The exception: each workload's context lists the
+// NetworkPolicies of its namespace, so those lists (few, small objects) are kept parsed
+// per namespace until a NetworkPolicy of that namespace changes.
 import type { ClusterView, LookupIndex } from '@stance/shared/engine/index';
 import type { KubeObject } from '@stance/shared/model/index';
 import type { StateChange } from '../ingest/pipeline.js';
@@ -12,6 +14,8 @@ import type { ResourceStore } from '../store/resources.js';
 
 const NONE: readonly KubeObject[] = [];
 const SEP = '\u0001';
+/** Kinds whose namespace lists stay parsed across batches. */
+const KEPT_LISTS: ReadonlySet<string> = new Set(['NetworkPolicy']);
 
 /** One LookupIndex over one kind: key → names (namespace SEP name, sorted), and each name's keys. */
 interface KeptIndex {
@@ -27,6 +31,8 @@ export class RiskSource implements ClusterView {
   private readonly indexes = new Map<string, Map<string, KeptIndex>>();
   /** Objects lookups found during the current batch, by kind SEP name. */
   private readonly found = new Map<string, KubeObject | undefined>();
+  /** KEPT_LISTS: kind SEP namespace → its objects (shared and read-only). */
+  private readonly lists = new Map<string, KubeObject[]>();
 
   constructor(
     private readonly resources: ResourceStore,
@@ -38,7 +44,11 @@ export class RiskSource implements ClusterView {
   }
 
   list(kind: string, namespace?: string): KubeObject[] {
-    return this.resources.list(this.clusterId, kind, namespace);
+    if (namespace === undefined || !KEPT_LISTS.has(kind)) return this.resources.list(this.clusterId, kind, namespace);
+    const key = `${kind}${SEP}${namespace}`;
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = this.resources.list(this.clusterId, kind, namespace)));
+    return list;
   }
 
   lookup(kind: string, index: LookupIndex, key: string): readonly KubeObject[] {
@@ -65,6 +75,7 @@ export class RiskSource implements ClusterView {
 
   /** A committed change (the ingest pipeline's hook): the kind's kept indexes follow it. */
   note(change: StateChange): void {
+    if (KEPT_LISTS.has(change.object.kind)) this.lists.delete(`${change.object.kind}${SEP}${change.object.metadata.namespace ?? ''}`);
     const byId = this.indexes.get(change.object.kind);
     if (!byId) return;
     const name = nameOf(change.object);

@@ -2,7 +2,6 @@
 // score, the stored workloads a cluster's tracker starts from, and the subjects on a path.
 import type { Severity } from '@stance/shared/engine/index';
 import { POD_BEARING_KINDS } from '@stance/shared/model/index';
-import type { Risk } from '@stance/shared/risk/index';
 import type { Db } from '../store/database.js';
 
 /** An unresolved finding, as much of it as scoring needs. */
@@ -59,10 +58,10 @@ export class RiskStore {
         'SELECT uid FROM resources INDEXED BY resources_by_kind WHERE cluster_id = ? AND kind = ? AND namespace = ? AND name = ?',
       ),
       ofSubject: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'`),
-      // Keyset pages over a cluster's unresolved findings (the primary key's order).
+      // Keyset pages over a cluster's unresolved findings, a subject's together (findings_by_subject).
       unresolved: db.prepare<[string, string, string, number], Row>(
-        `SELECT ${COLUMNS} FROM findings WHERE cluster_id = ? AND (control_id, subject_key) > (?, ?) AND status != 'resolved'
-         ORDER BY control_id, subject_key LIMIT ?`,
+        `SELECT ${COLUMNS} FROM findings INDEXED BY findings_by_subject WHERE cluster_id = ? AND (subject_key, control_id) > (?, ?) AND status != 'resolved'
+         ORDER BY subject_key, control_id LIMIT ?`,
       ),
       setRisk: db.prepare<[number, string, string, string, string]>(
         "UPDATE findings SET risk_score = ?, risk_factors = ? WHERE cluster_id = ? AND control_id = ? AND subject_key = ? AND status != 'resolved'",
@@ -92,14 +91,14 @@ export class RiskStore {
     return this.stmt.ofSubject.all(clusterId, subjectKey).map(toScored);
   }
 
-  /** Up to `limit` unresolved findings of the cluster after (controlId, subjectKey). */
-  unresolvedAfter(clusterId: string, after: { controlId: string; subjectKey: string }, limit: number): ScoredFinding[] {
-    return this.stmt.unresolved.all(clusterId, after.controlId, after.subjectKey, limit).map(toScored);
+  /** Up to `limit` unresolved findings of the cluster after (subjectKey, controlId), in that order. */
+  unresolvedAfter(clusterId: string, after: { subjectKey: string; controlId: string }, limit: number): ScoredFinding[] {
+    return this.stmt.unresolved.all(clusterId, after.subjectKey, after.controlId, limit).map(toScored);
   }
 
-  /** Writes the score of an unresolved finding (a resolved one keeps the risk it had). */
-  setRisk(f: Pick<ScoredFinding, 'clusterId' | 'controlId' | 'subjectKey'>, risk: Risk): void {
-    this.stmt.setRisk.run(risk.score, JSON.stringify(risk.factors), f.clusterId, f.controlId, f.subjectKey);
+  /** Writes the score (and the factors as JSON) of an unresolved finding; a resolved one keeps the risk it had. */
+  setRisk(f: Pick<ScoredFinding, 'clusterId' | 'controlId' | 'subjectKey'>, score: number, factorsJson: string): void {
+    this.stmt.setRisk.run(score, factorsJson, f.clusterId, f.controlId, f.subjectKey);
   }
 
   /** Uids of the stored pod-bearing objects of a kind that carry a context (not owned by a pod-bearing controller). */

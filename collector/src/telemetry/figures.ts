@@ -21,6 +21,8 @@ export interface FiguresDeps {
   refusals?: ReadonlyMap<string, number>;
   /** False while writes fail (disk full). */
   storageHealthy?: () => boolean;
+  /** Changes and findings risk has not caught up with (collector/src/risk). */
+  riskBacklog?: () => number;
 }
 
 export interface Figures {
@@ -89,6 +91,9 @@ export function collectorFigures(deps: FiguresDeps): Figures {
     metric('counter', 'stance_findings_opened_total', 'stance.findings.opened', '{finding}', 'Findings opened (including reopened)', [], () => one(findings.stats.opened)),
     metric('counter', 'stance_findings_resolved_total', 'stance.findings.resolved', '{finding}', 'Findings resolved', [], () => one(findings.stats.resolved)),
     metric('gauge', 'stance_findings_backlog', 'stance.findings.backlog', '{change}', 'Changes and dependent subjects not yet evaluated (how far findings lag the state)', [], () => one(findings.backlog)),
+    ...(deps.riskBacklog
+      ? [metric('gauge', 'stance_risk_backlog', 'stance.risk.backlog', '{item}', 'Changes not yet applied to the risk contexts and findings not yet scored (how far risk lags the state)', [], () => one(deps.riskBacklog!()))]
+      : []),
     metric('gauge', 'stance_agents_connected', 'stance.agents.connected', '{agent}', 'Connected agents by cluster and mode', ['cluster', 'mode'], () =>
       agentGroups().filter((g) => g.status.connected + g.status.stale > 0).map((g) => ({ labels: g.labels, value: g.status.connected + g.status.stale })),
     ),

@@ -24,6 +24,8 @@ export interface TelemetryDeps {
   heartbeatIntervalMs: number;
   refusals?: ReadonlyMap<string, number>;
   storageHealthy?: () => boolean;
+  /** Changes and findings risk has not caught up with (collector/src/risk). */
+  riskBacklog?: () => number;
   log: Logger;
 }
 

@@ -3,7 +3,7 @@ import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi';
 import { SEVERITIES, type Control } from '@stance/shared/engine/index';
 import type { FindingsService } from '../../findings/findings-service.js';
 import type { AgentStore } from '../../store/agents.js';
-import type { FindingRow } from '../../findings/findings-store.js';
+import { riskOfRow, type FindingRow } from '../../findings/findings-store.js';
 import { findingId, kubectlPatch, parseFindingId } from '../../findings/finding-refs.js';
 import { InvalidCursorError } from '../../store/resources.js';
 import { apiError } from '../errors.js';
@@ -68,7 +68,7 @@ export function presentFinding(f: FindingRow, controls: Map<string, Control>) {
     openedAt: iso(f.openedAt)!,
     resolvedAt: iso(f.resolvedAt),
     resourceVersion: f.resourceVersion,
-    risk: f.risk ?? null,
+    risk: riskOfRow(f),
   };
 }
 
