@@ -5,7 +5,7 @@
 // in the collector, memory in `stance scan`); the engine holds only the reverse index.
 import { identityOf, refOf, type KubeObject, type ResourceRef } from '../model/object.js';
 import { defaultExemptionFor } from './default-exemptions.js';
-import { controlsByKind, outcomesFor, podControllerKind } from './evaluate.js';
+import { controlsByKind, outcomesFor } from './evaluate.js';
 import { GuardedView, type ReadSink } from './guarded-view.js';
 import { MemoView } from './memo-view.js';
 import { ALL_CONTROLS, getReadKey, listReadKey, lookupReadKey, ReverseIndex, type Dependent, type SubjectLocation } from './reverse-index.js';
@@ -43,10 +43,11 @@ export interface SubjectResult {
 
 export interface DeferOptions {
   /**
-   * Kinds whose state is incomplete right now (an agent is listing them): a relation check
-   * that reads one is not run on a changed subject, which comes back among the dependents
-   * with that check's bit, to `reevaluate` once the kinds are complete; its other checks run
-   * at once (a partial result). Without it every check runs. Needs `partialResults`.
+   * Kinds whose state is incomplete right now (an agent is listing them). A relation check
+   * that reads one of them on a changed subject has its outcome left out (a partial result),
+   * and the subject comes back among the dependents with that check's bit, to `reevaluate`
+   * once the kinds are complete. A check that read only complete kinds stands: its outcome
+   * depends on nothing else. Needs `partialResults`.
    */
   held?: (kind: string) => boolean;
 }
@@ -76,6 +77,9 @@ export class IncrementalEngine {
    */
   private readonly foundBy = new Map<string, Set<string>>();
   private readonly lookupKeys = new Map<LookupIndex, Map<string, Map<string, string>>>();
+  /** While `applyDeferring` holds kinds: which they are, and the controls that read one. */
+  private holding: ((kind: string) => boolean) | undefined;
+  private heldReads = 0;
 
   constructor(opts: EngineOptions) {
     this.byKind = controlsByKind(opts.controls);
@@ -93,11 +97,15 @@ export class IncrementalEngine {
     const bits = this.controlBits;
     let bit = 0;
     const add = (key: string) => void pending.set(key, (pending.get(key) ?? 0) | bit);
+    const held = (kind: string) => {
+      if (this.holding?.(kind)) this.heldReads |= bit;
+    };
     this.sink = {
       onControl: (control) => void (bit = bits.get(control) ?? ALL_CONTROLS),
-      onGet: (kind, ns, name) => add(getReadKey(kind, ns, name)),
-      onList: (kind, ns) => add(listReadKey(kind, ns)),
+      onGet: (kind, ns, name) => (held(kind), add(getReadKey(kind, ns, name))),
+      onList: (kind, ns) => (held(kind), add(listReadKey(kind, ns))),
       onLookup: (kind, index, key, found) => {
+        held(kind);
         const readKey = this.lookupKey(kind, index, key);
         add(readKey);
         let indexes = this.lookupIndexes.get(kind);
@@ -162,8 +170,7 @@ export class IncrementalEngine {
     const dependents = this.dependentsOf(changes);
     const done = new Set<string>();
     const held: Dependent[] = [];
-    const heldBits = opts.held && this.partial ? this.heldBits(opts.held) : 0;
-    const results = this.evaluateChanges(changes, view, done, heldBits ? { bits: heldBits, out: held } : undefined);
+    const results = this.evaluateChanges(changes, view, done, opts.held && this.partial ? { kinds: opts.held, out: held } : undefined);
     const pending: Dependent[] = [];
     for (const d of dependents.values()) if (!done.has(d.location.subjectKey)) pending.push(d);
     // A held subject was evaluated (so left out above) but for its held checks.
@@ -182,12 +189,6 @@ export class IncrementalEngine {
     return results;
   }
 
-  /** The bits of the relation controls that read a held kind. */
-  private heldBits(held: (kind: string) => boolean): number {
-    let bits = 0;
-    for (const [control, bit] of this.controlBits) if (control.reads!.some(held)) bits |= bit;
-    return bits;
-  }
 
   /** Subjects whose recorded reads the changes match, with the controls concerned. */
   private dependentsOf(changes: readonly Change[]): Map<string, Dependent> {
@@ -203,7 +204,7 @@ export class IncrementalEngine {
     return dependents;
   }
 
-  private evaluateChanges(changes: readonly Change[], view: GuardedView, done: Set<string>, hold?: { bits: number; out: Dependent[] }): SubjectResult[] {
+  private evaluateChanges(changes: readonly Change[], view: GuardedView, done: Set<string>, hold?: { kinds: (kind: string) => boolean; out: Dependent[] }): SubjectResult[] {
     const last = new Map<string, Change>();
     for (const c of changes) {
       const key = identityOf(c.object);
@@ -218,40 +219,32 @@ export class IncrementalEngine {
         results.push({ subjectKey: key, subject: refOf(c.object), kind: c.object.kind, outcomes: [] });
         continue;
       }
-      const heldMask = hold ? this.heldMaskOf(c.object, hold.bits) : 0;
-      if (heldMask === 0) {
+      if (!hold) {
         results.push(resultOf(c.object, this.evaluateWith(c.object, view)));
         continue;
       }
-      results.push(this.evaluateExcept(c.object, heldMask, view));
-      hold!.out.push({ location: locationOf(c.object, key), mask: heldMask });
+      this.holding = hold.kinds;
+      this.heldReads = 0;
+      try {
+        results.push(this.withoutHeld(c.object, this.evaluateWith(c.object, view), hold.out));
+      } finally {
+        this.holding = undefined;
+      }
     }
     return results;
   }
 
-  /** The held relation controls (of `bits`) that would run on the subject. */
-  private heldMaskOf(subject: KubeObject, bits: number): number {
-    const controller = podControllerKind(subject);
-    let mask = 0;
-    for (const c of this.byKind.get(subject.kind) ?? []) {
-      const bit = this.controlBits.get(c);
-      if (bit === undefined || (bit & bits) === 0) continue;
-      if (controller !== undefined && c.kinds.includes(controller)) continue; // judged on its controller
-      mask |= bit;
-    }
-    return mask;
-  }
-
-  /** Every control but the held ones (a partial result); the held ones keep their recorded reads. */
-  private evaluateExcept(subject: KubeObject, heldMask: number, view: GuardedView): SubjectResult {
-    const key = identityOf(subject);
-    const run = this.byKind.get(subject.kind)!.filter((c) => ((this.controlBits.get(c) ?? 0) & heldMask) === 0);
-    let ranMask = 0;
-    for (const c of run) ranMask |= this.controlBits.get(c) ?? 0;
-    this.pending.clear();
-    const outcomes = outcomesFor(subject, run, this.config, view, this.exemptionFor, this.sink);
-    this.index.update(locationOf(subject, key), ranMask, this.pending);
-    return { ...resultOf(subject, outcomes), controlIds: run.map((c) => c.id) };
+  /**
+   * The outcomes of the checks that read no held kind (partial when some did: those come back
+   * as a dependent of the subject, with their bits). Their reads stay recorded.
+   */
+  private withoutHeld(subject: KubeObject, outcomes: Outcome[], held: Dependent[]): SubjectResult {
+    const mask = this.heldReads;
+    if (mask === 0) return resultOf(subject, outcomes);
+    const stands = (c: Control) => ((this.controlBits.get(c) ?? 0) & mask) === 0;
+    const kept = new Set((this.byKind.get(subject.kind) ?? []).filter(stands).map((c) => c.id));
+    held.push({ location: locationOf(subject, identityOf(subject)), mask });
+    return { ...resultOf(subject, outcomes.filter((o) => kept.has(o.controlId))), controlIds: [...kept] };
   }
 
   private evaluateDependents(dependents: Iterable<Dependent>, memo: MemoView, view: GuardedView, done: Set<string>, results: SubjectResult[], withObjects = false): void {
