@@ -1,32 +1,44 @@
-// The collector's findings backlog (stance_findings_backlog on /metrics: changes and
-// dependent subjects not yet evaluated): how far findings lag the stored state.
+// The collector's backlogs on /metrics: stance_findings_backlog (changes and dependent
+// subjects not yet evaluated: how far findings lag the stored state) and, where the
+// collector scores risk, stance_risk_backlog (how far risk lags).
 import type { CollectorProcess } from '../../src/harness/index.js';
 import { metricValue, readMetrics } from './metrics.js';
 
+const BACKLOGS = ['stance_findings_backlog', 'stance_risk_backlog'];
+
 export class BacklogTimeoutError extends Error {
   constructor(readonly backlog: number, readonly waitedMs: number) {
-    super(`findings backlog still ${backlog} after ${waitedMs} ms`);
+    super(`backlog still ${backlog} after ${waitedMs} ms`);
     this.name = 'BacklogTimeoutError';
   }
 }
 
-/** The backlog now; undefined when the collector does not export it. */
+/** The findings backlog now; undefined when the collector does not export it. */
 export async function findingsBacklog(httpUrl: string): Promise<number | undefined> {
   return metricValue(await readMetrics(httpUrl), 'stance_findings_backlog');
 }
 
+/** Findings and risk backlogs together (those the collector exports); undefined when none. */
+async function backlog(httpUrl: string): Promise<number | undefined> {
+  const text = await readMetrics(httpUrl);
+  const values = BACKLOGS.map((name) => metricValue(text, name)).filter((v) => v !== undefined);
+  return values.length ? values.reduce((a, b) => a + b, 0) : undefined;
+}
+
 /**
- * Waits until the backlog is 0. Returns when that was seen (performance.now()) and the
- * backlog at the start; polls every `pollMs` (the figure's resolution).
+ * Waits until the collector has caught up: its findings and risk backlogs at 0. Returns
+ * when that was seen (performance.now()) and the backlog at the start; polls every
+ * `pollMs` (the figure's resolution; each scrape costs the collector a count of every
+ * open finding, so not much faster than a second while timing it).
  */
-export async function backlogDrained(httpUrl: string, timeoutMs: number, pollMs = 100): Promise<{ at: number; backlogAtStart?: number }> {
+export async function backlogDrained(httpUrl: string, timeoutMs: number, pollMs = 250): Promise<{ at: number; backlogAtStart?: number }> {
   const t0 = performance.now();
-  const first = await findingsBacklog(httpUrl);
+  const first = await backlog(httpUrl);
   if (first === undefined) return { at: performance.now() };
-  for (let backlog = first; backlog > 0; ) {
-    if (performance.now() - t0 > timeoutMs) throw new BacklogTimeoutError(backlog, timeoutMs);
+  for (let left = first; left > 0; ) {
+    if (performance.now() - t0 > timeoutMs) throw new BacklogTimeoutError(left, timeoutMs);
     await new Promise((r) => setTimeout(r, pollMs));
-    backlog = (await findingsBacklog(httpUrl)) ?? 0;
+    left = (await backlog(httpUrl)) ?? 0;
   }
   return { at: performance.now(), backlogAtStart: first };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '@stance/dev-cluster';
 import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
-import { findingsCaughtUp } from './backlog.js';
+import { backlogDrained, findingsCaughtUp } from './backlog.js';
 import { cpuMs } from './cpu.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';
@@ -59,6 +59,8 @@ export interface SyncTimings {
   collectorAfterFindings?: MemoryReading;
   /** CPU time each process used from its start until every finding was evaluated. */
   cpu?: { collectorMs?: number; agentMs?: number };
+  /** Agent spawn → the collector has caught up with everything (findings and risk backlogs at 0). */
+  settledMs?: number;
 }
 
 /** Children of every stack, for killing them if the benchmark itself is interrupted. */
@@ -183,6 +185,8 @@ export class BenchStack {
     const drained = await findingsCaughtUp(collector, spawnedAt + syncMs, opts.syncTimeoutMs ?? 300_000);
     const collectorAfterFindings = collectorMemory.sample();
     const cpu = { collectorMs: cpuMs(collectorMemory.pid), agentMs: cpuMs(agentMemory.pid) };
+    // Sections time changes on a collector that has nothing else left to do.
+    const settled = await backlogDrained(collector.httpUrl, opts.syncTimeoutMs ?? 300_000, 1000);
     // From the agent's own log time: the poll above may sleep through the moment.
     const starting = agent.logs.find((l) => l.msg === 'cluster agent starting');
     const agentStartupMs = starting ? Date.parse(String(starting.time)) - spawnedAt : 0;
@@ -205,6 +209,7 @@ export class BenchStack {
       ...(drained.backlogAtStart !== undefined ? { backlogAtStored: drained.backlogAtStart } : {}),
       collectorAfterFindings,
       cpu,
+      settledMs: settled.at - t0,
     };
     return new BenchStack(api, collector, agent, dir, agentMemory, collectorMemory, sync);
   }

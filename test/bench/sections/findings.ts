@@ -51,7 +51,7 @@ export const findings: BenchSection = {
     return {
       rows: [
         { metric: 'objects loaded', value: num(stack.sync.objects) },
-        { metric: 'findings backlog before → drained', value: `${settled.backlogAtStart ?? 0} → 0 in ${secs(settleMs)}` },
+        { metric: 'backlog (findings, risk) before → drained', value: `${settled.backlogAtStart ?? 0} → 0 in ${secs(settleMs)}` },
         { metric: 'rounds (create a privileged Deployment)', value: `${ROUNDS} + ${ROUNDS}` },
         ...rows('quiet: change → open finding', quiet),
         { metric: 'churn: changes/s (pods, Deployments, ConfigMaps)', value: `${churned!.perSecond.toFixed(0)} (${num(churned!.changes)} in ${churned!.seconds.toFixed(0)} s)` },

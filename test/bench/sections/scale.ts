@@ -1,7 +1,8 @@
 // How cost grows with the cluster: a stack per size in BENCH_SCALE (default 25k, 100k and
 // 300k objects; the shared stack serves its own size), each measured the same way: agent
-// start → every object stored and every finding evaluated, peak memory, and change → open
-// finding latency on the loaded cluster. Sizes run one after another, never two at once.
+// start → every object stored and every finding evaluated (and risk scored), CPU, peak
+// memory, and change → open finding latency once the collector has caught up. Sizes run
+// one after another, never two at once.
 import type { BenchSection } from '../lib/context.js';
 import { findingLatencies, latencyFigures, type LatencyFigures } from '../lib/finding-latency.js';
 import type { Row } from '../lib/report.js';
@@ -45,7 +46,8 @@ export const scale: BenchSection = {
     const base = figures[0]!;
     const perObject = (f: SizeFigures) => (f.sync.findingsDoneMs ?? f.sync.syncMs) / f.objects;
     const rows: Row[] = figures.flatMap((f) => [
-      { metric: `${num(f.objects)} objects: agent start → all stored / every finding evaluated`, value: `${s(f.sync.syncMs)} / ${s(f.sync.findingsDoneMs ?? NaN)}` },
+      { metric: `${num(f.objects)} objects: agent start → all stored / every finding evaluated / risk too`, value: `${s(f.sync.syncMs)} / ${s(f.sync.findingsDoneMs ?? NaN)} / ${s(f.sync.settledMs ?? NaN)}` },
+      { metric: '  collector / agent CPU until every finding was evaluated', value: `${s(f.sync.cpu?.collectorMs ?? NaN)} / ${s(f.sync.cpu?.agentMs ?? NaN)}` },
       { metric: '  time per object vs the smallest', value: `×${(perObject(f) / perObject(base)).toFixed(2)}` },
       { metric: '  collector peak RSS / once evaluated', value: `${mib(f.sync.collectorAfterFindings?.hwmMiB ?? f.sync.collector.hwmMiB)} / ${mib(f.sync.collectorAfterFindings?.rssMiB ?? NaN)}` },
       { metric: '  cluster agent peak RSS', value: mib(f.sync.agent.hwmMiB) },
@@ -58,6 +60,8 @@ export const scale: BenchSection = {
           objects: f.objects,
           syncMs: f.sync.syncMs,
           findingsDoneMs: f.sync.findingsDoneMs,
+          settledMs: f.sync.settledMs,
+          cpu: f.sync.cpu,
           backlogAtStored: f.sync.backlogAtStored,
           collectorHwmMiB: f.sync.collectorAfterFindings?.hwmMiB,
           collectorRssAfterFindingsMiB: f.sync.collectorAfterFindings?.rssMiB,

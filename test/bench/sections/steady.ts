@@ -70,7 +70,7 @@ export const steady: BenchSection = {
     return {
       rows: [
         { metric: 'objects loaded', value: String(stack.sync.objects) },
-        { metric: 'findings backlog after sync → drained', value: settled.backlogAtStart === undefined ? 'n/a' : `${settled.backlogAtStart} → 0 in ${secs(settled.settleMs)}` },
+        { metric: 'backlog (findings, risk) before → drained', value: settled.backlogAtStart === undefined ? 'n/a' : `${settled.backlogAtStart} → 0 in ${secs(settled.settleMs)}` },
         { metric: 'updates (sequential, REST PUT)', value: String(latencies.length) },
         { metric: 'latency p50', value: ms(p50) },
         { metric: 'latency p99', value: ms(p99), target: `< ${ms(TARGET_P99_MS)}`, ok: p99 < TARGET_P99_MS },

@@ -21,6 +21,7 @@ export const sync: BenchSection = {
           ? [
               { metric: 'agent start → every finding evaluated', value: s(t.findingsDoneMs), target: `< ${s(TARGET_FINDINGS_DONE_MS)}`, ok: t.findingsDoneMs < TARGET_FINDINGS_DONE_MS },
               { metric: '  findings backlog when every object was stored', value: num(t.backlogAtStored ?? 0) },
+              ...(t.settledMs !== undefined ? [{ metric: 'agent start → caught up with everything (findings and risk)', value: s(t.settledMs) }] : []),
             ]
           : []),
         ...(t.cpu?.collectorMs !== undefined ? [{ metric: '  collector / agent CPU until then', value: `${s(t.cpu.collectorMs)} / ${s(t.cpu.agentMs ?? NaN)}` }] : []),
