@@ -23,6 +23,7 @@ import type { Control } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
 import { ResourceStore } from './store/resources.js';
 import { StorageHealth } from './store/storage-health.js';
+import { WalCheckpointer } from './store/checkpointer.js';
 import { ClusterBindings } from './store/cluster-bindings.js';
 import { redactionHasher } from './store/installation-key.js';
 import { upgradeRedaction } from './store/redaction-upgrade.js';
@@ -48,6 +49,7 @@ export class Collector {
   private expiry: NodeJS.Timeout | undefined;
   private http: ServerType | undefined;
   private ready = false;
+  private checkpointer: WalCheckpointer | undefined;
   httpPort = 0;
 
   constructor(readonly config: CollectorConfig) {
@@ -60,6 +62,7 @@ export class Collector {
       },
     });
     this.storage = new StorageHealth(this.db, createLogger('storage'));
+    this.checkpointer = WalCheckpointer.start(this.db, config.dbFile, createLogger('storage'));
     this.resources = new ResourceStore(this.db);
     this.agents = new AgentStore(this.db);
     this.storage.guard('start-up', () => this.agents.markAllDisconnected());
@@ -236,6 +239,7 @@ export class Collector {
     this.events?.close();
     await this.telemetry?.stop(this.findings.feed);
     await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
+    await this.checkpointer?.stop();
     this.db.close();
     this.log.info('collector stopped');
   }

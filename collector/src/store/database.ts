@@ -6,6 +6,9 @@ import { MIGRATIONS, type Migration } from './migrations.js';
 
 export type Db = Database.Database;
 
+/** Pages of WAL after which a commit checkpoints (when no background checkpointer runs). */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
 export class MigrationError extends Error {
   constructor(
     readonly version: number,
@@ -43,8 +46,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('journal_size_limit = 67108864');
   // Checkpoint every ~40 MB of WAL instead of 4 MB: a sync writes findings to random pages
   // of large indexes, and each checkpoint writes a page back (and fsyncs) however many
-  // commits changed it. 15 % less wall time for a 100k-object sync (BENCHMARKS.md).
-  db.pragma('wal_autocheckpoint = 10000');
+  // commits changed it. 15 % less wall time for a 100k-object sync (BENCHMARKS.md). The
+  // collector moves checkpoints to a thread of their own (checkpointer.ts).
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   if (migrate(db, opts) > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   return db;
 }
