@@ -6,11 +6,24 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WalCheckpointer } from './checkpointer.js';
-import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from './database.js';
+import { openDatabase, WAL_AUTOCHECKPOINT_PAGES, type Db } from './database.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'stance-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const log = pino({ level: 'silent' });
+
+/** A database of its own with a checkpointer on `workerFile` (the database itself by default). */
+async function withCheckpointer(name: string, test: (db: Db) => Promise<void>, workerFile?: string): Promise<void> {
+  const file = join(dir, name);
+  const db = openDatabase(file);
+  const c = WalCheckpointer.start(db, workerFile ?? file, log)!;
+  try {
+    await test(db);
+  } finally {
+    await c.stop();
+    db.close();
+  }
+}
 
 async function eventually(what: string, check: () => boolean): Promise<void> {
   for (let i = 0; i < 300 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -19,10 +32,7 @@ async function eventually(what: string, check: () => boolean): Promise<void> {
 
 describe('WalCheckpointer', () => {
   it('copies what the writer commits back into the database, off the writer\'s thread', async () => {
-    const file = join(dir, 'a.db');
-    const db = openDatabase(file);
-    const c = WalCheckpointer.start(db, file, log)!;
-    try {
+    await withCheckpointer('a.db', async (db) => {
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBeGreaterThan(WAL_AUTOCHECKPOINT_PAGES); // a backstop only
       db.exec('CREATE TABLE t (v TEXT)');
       const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
@@ -36,40 +46,27 @@ describe('WalCheckpointer', () => {
         return r!.log > 0 && r!.checkpointed === r!.log;
       };
       await eventually('the worker has checkpointed the WAL', left);
-    } finally {
-      await c.stop();
-      db.close();
-    }
+    });
   });
 
   it('leaves a small WAL alone (a full disk then shows at the writer\'s commit)', async () => {
-    const file = join(dir, 'small.db');
-    const db = openDatabase(file);
-    const c = WalCheckpointer.start(db, file, log)!;
-    try {
+    await withCheckpointer('small.db', async (db) => {
       db.exec('CREATE TABLE t (v TEXT)');
       db.prepare('INSERT INTO t (v) VALUES (?)').run('x');
       await new Promise((r) => setTimeout(r, 600));
       const [r] = db.pragma('wal_checkpoint(NOOP)') as { log: number; checkpointed: number }[];
       expect(r!.log).toBeGreaterThan(0);
       expect(r!.checkpointed).toBe(0);
-    } finally {
-      await c.stop();
-      db.close();
-    }
+    });
   });
 
   it('when the worker cannot run, checkpoints go back to the writer', async () => {
-    const file = join(dir, 'b.db');
-    const db = openDatabase(file);
     // The worker opens a file that is not there (fileMustExist): it fails at start.
-    const c = WalCheckpointer.start(db, join(dir, 'missing.db'), log)!;
-    try {
-      await eventually('inline checkpoints again', () => db.pragma('wal_autocheckpoint', { simple: true }) === WAL_AUTOCHECKPOINT_PAGES);
-    } finally {
-      await c.stop();
-      db.close();
-    }
+    await withCheckpointer(
+      'b.db',
+      async (db) => eventually('inline checkpoints again', () => db.pragma('wal_autocheckpoint', { simple: true }) === WAL_AUTOCHECKPOINT_PAGES),
+      join(dir, 'missing.db'),
+    );
   });
 
   it('an in-memory database has none', () => {
