@@ -168,7 +168,8 @@ export class Collector {
       config,
       new ExceptionStore(this.db),
       createLogger('findings'),
-      { clusterName: cachedClusterNames(this.agents) },
+      // A full disk seen by an evaluation makes the collector not-ready; recovery reconciles.
+      { clusterName: cachedClusterNames(this.agents), onFailure: (err, during) => void this.storage.report(err, during) },
     );
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
     // Risk follows the same changes with its own tracker, and scores what the findings open.

@@ -25,6 +25,7 @@ import type { FindingsStore } from './findings-store.js';
 import { ListCache } from './list-cache.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { PostureTallies } from './posture.js';
+import type { FailureListener } from './failure.js';
 import { Reconciler } from './reconciler.js';
 import { EvaluationScheduler } from './scheduler.js';
 import { SubjectCodes } from './subject-codes.js';
@@ -32,6 +33,8 @@ import { SubjectCodes } from './subject-codes.js';
 export interface FindingsOptions {
   /** The cluster name transitions carry (default: the id). */
   clusterName?: ClusterNamer;
+  /** Told of an evaluation or reconciliation that failed (a full disk turns the collector not-ready). */
+  onFailure?: FailureListener;
 }
 
 export class FindingsService {
@@ -66,8 +69,8 @@ export class FindingsService {
     const states = new FindingStateMachine(store, this.feed, controls, opts.clusterName ?? ((id) => id), this.stats);
     this.engines = new EngineRegistry(resources, this.lists, controls, config, exceptions);
     this.evaluator = new Evaluator(db, resources, this.engines, new OutcomeRecorder(store, this.tallies, states, codes), this.feed, codes);
-    this.scheduler = new EvaluationScheduler(db, this.evaluator, log);
-    this.reconciler = new Reconciler(db, this.evaluator, controls, log);
+    this.scheduler = new EvaluationScheduler(db, this.evaluator, log, opts.onFailure);
+    this.reconciler = new Reconciler(db, this.evaluator, controls, log, opts.onFailure);
   }
 
   /** Pipeline hook: one committed state change. */

@@ -6,6 +6,7 @@ import type { Control } from '@stance/shared/engine/index';
 import type { Logger } from '@stance/shared/log/index';
 import type { Db } from '../store/database.js';
 import type { Evaluator } from './evaluator.js';
+import type { FailureListener } from './failure.js';
 
 const CHUNK = 500;
 
@@ -15,6 +16,7 @@ export class Reconciler {
     private readonly evaluator: Evaluator,
     private readonly controls: readonly Control[],
     private readonly log: Logger,
+    private readonly onFailure?: FailureListener,
   ) {}
 
   async run(stopped: () => boolean): Promise<void> {
@@ -39,7 +41,10 @@ export class Reconciler {
       }
       this.log.info({ clusters: clusters.length, subjects, ms: Math.round(performance.now() - start) }, 'findings reconciled with stored state');
     } catch (err) {
-      if (!stopped()) this.log.error({ err }, 'reconciliation failed; findings may lag until the next start');
+      if (!stopped()) {
+        this.log.error({ err }, 'reconciliation failed; findings may lag until the next start');
+        this.onFailure?.(err, 'findings reconciliation');
+      }
     }
   }
 }

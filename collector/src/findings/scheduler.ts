@@ -9,6 +9,7 @@ import type { StateChange } from '../ingest/pipeline.js';
 import type { Db } from '../store/database.js';
 import { ChangeQueue, type QueuedChange } from './change-queue.js';
 import { DeferredDependents, type DeferredEntry } from './deferred-dependents.js';
+import type { FailureListener } from './failure.js';
 import type { Evaluator } from './evaluator.js';
 
 /** How long one drain evaluates before yielding to the event loop. */
@@ -53,6 +54,7 @@ export class EvaluationScheduler {
     db: Db,
     private readonly evaluator: Evaluator,
     private readonly log: Logger,
+    private readonly onFailure?: FailureListener,
   ) {
     this.listing = db.prepare<[string, number], { kind_key: string }>('SELECT kind_key FROM snapshots WHERE cluster_id = ? AND started_at > ?');
   }
@@ -178,6 +180,7 @@ export class EvaluationScheduler {
   private failed(w: Work, err: unknown): void {
     const what = 'changes' in w ? { changes: w.changes.length } : { subjects: w.deferred.length };
     this.log.error({ err, clusterId: w.clusterId, ...what }, 'evaluation failed');
+    this.onFailure?.(err, 'findings evaluation');
   }
 
   /** Evaluates a chunk and keeps what waits: dependents reached, checks held by a listing. */
