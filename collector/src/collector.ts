@@ -109,7 +109,6 @@ export class Collector {
     await this.startTelemetry();
     // After the feed's sinks are registered: what reconciliation changes is published too.
     void this.findings.reconcile();
-    void this.risk.start();
     await this.grpc.start();
     const app = createHttpApp({
       agents: this.agents,
@@ -160,6 +159,8 @@ export class Collector {
       this.log.info({ controls: custom.map((c) => c.id), paths: this.config.customControls }, 'custom controls loaded');
     }
     const config = this.config.allowedRegistries.length > 0 ? { allowedRegistries: this.config.allowedRegistries } : {};
+    // Risk runs inside the findings engine (its context check) and scores findings as they are written.
+    this.risk = new RiskService(this.db, createLogger('risk'), { onRiskChanged: () => this.events?.riskChanged() });
     this.findings = new FindingsService(
       this.db,
       this.resources,
@@ -169,13 +170,9 @@ export class Collector {
       new ExceptionStore(this.db),
       createLogger('findings'),
       // A full disk seen by an evaluation makes the collector not-ready; recovery reconciles.
-      { clusterName: cachedClusterNames(this.agents), onFailure: (err, during) => void this.storage.report(err, during) },
+      { clusterName: cachedClusterNames(this.agents), onFailure: (err, during) => void this.storage.report(err, during), risk: this.risk },
     );
     this.pipeline.onChange((clusterId, change) => this.findings.onChange(clusterId, change));
-    // Risk follows the same changes with its own tracker, and scores what the findings open.
-    this.risk = new RiskService(this.db, this.resources, createLogger('risk'), { onRiskChanged: () => this.events?.riskChanged() });
-    this.pipeline.onChange((clusterId, change) => this.risk.onChange(clusterId, change));
-    this.findings.feed.register(this.risk.sink, { maxBatch: 10_000, capacity: 100_000 });
     this.storage.onRecovered(() => void this.risk.rescoreAll());
     // Evaluations that failed while storage was failing are redone from the stored state.
     this.storage.onRecovered(() => void this.findings.reconcile());

@@ -1,8 +1,10 @@
 // One incremental engine per cluster, reading that cluster's stored objects: user
 // exceptions first, then the built-in exemptions; relation re-evaluations as partial results.
+// With risk, the internal `risk.context` check runs beside the controls (never exempted).
 import { composeExemptions, defaultExemptionFor, IncrementalEngine, type Control, type EngineConfig } from '@stance/shared/engine/index';
 import type { ResourceStore } from '../store/resources.js';
 import type { ExceptionStore } from './exceptions.js';
+import type { FindingRisk } from './finding-risk.js';
 import type { ListCache } from './list-cache.js';
 
 export class EngineRegistry {
@@ -14,6 +16,7 @@ export class EngineRegistry {
     private readonly controls: readonly Control[],
     private readonly config: EngineConfig,
     private readonly exceptions: ExceptionStore,
+    private readonly risk?: FindingRisk,
   ) {}
 
   stats(clusterId: string): { subjects: number; readKeys: number } | undefined {
@@ -24,17 +27,19 @@ export class EngineRegistry {
     let e = this.engines.get(clusterId);
     if (!e) {
       const { resources, lists, exceptions } = this;
+      const internal = this.risk?.control(clusterId);
+      // A user's exception first (its reason names it), then the built-in exemptions.
+      const exempt = composeExemptions((controlId, subject) => exceptions.reasonFor(clusterId, controlId, subject), defaultExemptionFor(this.config));
       e = new IncrementalEngine({
-        controls: this.controls,
+        controls: internal ? [...this.controls, internal] : this.controls,
         config: this.config,
-        // A user's exception first (its reason names it), then the built-in exemptions.
-        exemptionFor: composeExemptions((controlId, subject) => exceptions.reasonFor(clusterId, controlId, subject), defaultExemptionFor(this.config)),
+        exemptionFor: internal ? (controlId, subject) => (controlId === internal.id ? undefined : exempt(controlId, subject)) : exempt,
         // A NetworkPolicy or binding change re-runs only the relation control concerned on
         // the subjects it reaches (merged by the outcome recorder), not all of their controls.
         partialResults: true,
         source: {
           get: (kind, namespace, name) => resources.get(clusterId, kind, namespace, name),
-          list: (kind, namespace) => (namespace === undefined ? lists.list(clusterId, kind) : resources.list(clusterId, kind, namespace)),
+          list: (kind, namespace) => lists.list(clusterId, kind, namespace),
           lookup: (kind, index, key) => lists.lookup(clusterId, kind, index, key),
         },
       });

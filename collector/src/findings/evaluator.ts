@@ -1,7 +1,7 @@
 // Evaluation: hands changes, deferred dependents or plain object lists to the cluster's
 // engine and records each subject's result, one unit of work (transaction + feed publish)
 // per call, or per `unit` around several calls.
-import type { Change, Dependent } from '@stance/shared/engine/index';
+import type { Change, Dependent, SubjectResult } from '@stance/shared/engine/index';
 import type { KubeObject } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
 import type { ResourceStore } from '../store/resources.js';
@@ -9,6 +9,8 @@ import type { QueuedChange } from './change-queue.js';
 import type { DeferredEntry } from './deferred-dependents.js';
 import type { EngineRegistry } from './engines.js';
 import type { ChangeFeed } from './feed/change-feed.js';
+import type { FindingRisk } from './finding-risk.js';
+import type { ListCache } from './list-cache.js';
 import { NO_CHANGES, type OutcomeRecorder, type Touched } from './outcome-recorder.js';
 import type { SubjectCodes } from './subject-codes.js';
 
@@ -32,6 +34,8 @@ export class Evaluator {
     private readonly recorder: OutcomeRecorder,
     private readonly feed: ChangeFeed,
     private readonly codes: SubjectCodes,
+    private readonly lists: ListCache,
+    private readonly risk?: FindingRisk,
   ) {}
 
   /**
@@ -44,9 +48,12 @@ export class Evaluator {
     const mark = this.codes.mark();
     this.inUnit = true;
     try {
-      return this.feed.unitOfWork(this.db, fn);
+      const out = this.feed.unitOfWork(this.db, fn);
+      this.risk?.settle(true);
+      return out;
     } catch (err) {
       this.codes.undo(mark);
+      this.risk?.settle(false);
       throw err;
     } finally {
       this.inUnit = false;
@@ -73,13 +80,17 @@ export class Evaluator {
         changes.push({ type: 'upsert', object: current });
         touched.set(item.uid, { ...(item.before ? { before: item.before } : {}), after: current, since: item.since });
       }
-      const { results, dependents } = this.engines.for(clusterId).applyDeferring(changes, held ? { held } : {});
+      let dependents: Dependent[] = [];
       const batch = { touched };
       const evaluated = new Set<string>();
-      for (const r of results) {
+      this.evaluate(clusterId, () => {
+        const out = this.engines.for(clusterId).applyDeferring(changes, held ? { held } : {});
+        dependents = out.dependents;
+        return out.results;
+      }, (r) => {
         this.recorder.record(clusterId, r, batch, now);
         evaluated.add(r.subjectKey);
-      }
+      });
       // The engine leaves evaluated subjects out of the dependents, but for their held checks.
       const reached = dependents.filter((d) => !evaluated.has(d.location.subjectKey));
       const waiting = reached.length === dependents.length ? [] : dependents.filter((d) => evaluated.has(d.location.subjectKey));
@@ -91,19 +102,20 @@ export class Evaluator {
   dependents(clusterId: string, entries: readonly DeferredEntry[], now = Date.now()): void {
     this.unit(() => {
       const entryOf = new Map(entries.map((e) => [e.dependent.location.subjectKey, e]));
-      for (const r of this.engines.for(clusterId).reevaluate(entries.map((e) => e.dependent), { withObjects: true })) {
+      this.evaluate(clusterId, () => this.engines.for(clusterId).reevaluate(entries.map((e) => e.dependent), { withObjects: true }), (r) => {
         // A replacement under the same name comes back under its own key, with no cause of its own.
         const e = entryOf.get(r.subjectKey);
         const touched: Touched = e?.own ? new Map([[r.subjectKey, { ...e.own, ...(r.object ? { after: r.object } : {}) }]]) : (e?.touched ?? new Map());
         this.recorder.record(clusterId, r, { touched }, now);
-      }
+      });
     });
   }
 
   /** Objects whose outcomes may differ for a reason outside them (an exception added or gone). */
   objects(clusterId: string, objects: readonly KubeObject[], now = Date.now()): void {
     this.unit(() => {
-      for (const r of this.engines.for(clusterId).applyBatch(objects.map((object) => ({ type: 'upsert' as const, object })))) this.recorder.record(clusterId, r, NO_CHANGES, now);
+      const changes = objects.map((object) => ({ type: 'upsert' as const, object }));
+      this.evaluate(clusterId, () => this.engines.for(clusterId).applyBatch(changes), (r) => this.recorder.record(clusterId, r, NO_CHANGES, now));
     });
   }
 
@@ -112,12 +124,33 @@ export class Evaluator {
     return this.unit(() => {
       const objects = uids.flatMap((uid) => this.resources.getByUid(clusterId, uid)?.object ?? []);
       const seen: string[] = [];
-      for (const r of this.engines.for(clusterId).evaluateBatch(objects)) {
+      this.evaluate(clusterId, () => this.engines.for(clusterId).evaluateBatch(objects), (r) => {
         seen.push(r.subjectKey);
         this.recorder.record(clusterId, r, NO_CHANGES, Date.now());
-      }
+      });
       return seen;
     });
+  }
+
+  /**
+   * One engine call and its results: the risk contexts it computed recorded first (so each
+   * finding is scored as its row is written), then each result, then the stored findings
+   * of linked objects whose risk moved re-scored.
+   */
+  private evaluate(clusterId: string, call: () => SubjectResult[], each: (r: SubjectResult) => void): void {
+    let results: SubjectResult[];
+    try {
+      results = call();
+      this.risk?.record(clusterId, results);
+    } finally {
+      this.lists.endBatch(clusterId);
+    }
+    const written = new Set<string>();
+    for (const r of results) {
+      if (!r.controlIds) written.add(r.subjectKey);
+      each(r);
+    }
+    this.risk?.rescore(clusterId, written);
   }
 
   /** Subjects with stored outcomes whose object is gone: their findings resolve, their outcomes go. */

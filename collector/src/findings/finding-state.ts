@@ -2,8 +2,9 @@
 // vanished subject) resolves it. Each step saves the row and records one typed transition
 // on the feed (opened, reopened, updated, excepted, unexcepted, resolved), which writes
 // the history in the same transaction and publishes it once committed.
-import type { Control, Outcome, SubjectResult } from '@stance/shared/engine/index';
+import type { Control, Outcome, Severity, SubjectResult } from '@stance/shared/engine/index';
 import type { ChangeFeed } from './feed/change-feed.js';
+import type { StoredRisk } from './finding-risk.js';
 import type { FindingTransition, TransitionType } from './feed/transition.js';
 import type { FindingRow, FindingsStore } from './findings-store.js';
 
@@ -15,6 +16,8 @@ export interface TransitionContext {
   now: number;
   /** From the commit of the change that caused this evaluation, when one did. */
   latencyMs?: number;
+  /** The risk of an unresolved finding of the subject, by severity (absent: risk is not tracked). */
+  risk?: (severity: Severity) => StoredRisk;
 }
 
 export interface FindingStats {
@@ -44,7 +47,10 @@ export class FindingStateMachine {
     const row = this.row(clusterId, r, o, existing, ctx);
     if (existing?.status === 'open') {
       const same = existing.message === row.message && existing.severity === row.severity && JSON.stringify(existing.evidence) === JSON.stringify(row.evidence);
-      if (same) return;
+      if (same) {
+        this.keepRisk(existing, ctx.risk?.(row.severity));
+        return;
+      }
       this.store.save(row);
       this.emit('updated', row, existing, ctx, ctx.cause(row.evidence));
       return;
@@ -58,7 +64,10 @@ export class FindingStateMachine {
   except(clusterId: string, r: SubjectResult, o: Outcome, ctx: TransitionContext): void {
     const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
     const reason = o.message ?? 'exempt';
-    if (existing?.status === 'excepted' && existing.reason === reason) return;
+    if (existing?.status === 'excepted' && existing.reason === reason) {
+      this.keepRisk(existing, ctx.risk?.(existing.severity));
+      return;
+    }
     const row: FindingRow = { ...this.row(clusterId, r, o, existing, ctx), status: 'excepted', message: existing?.message ?? '', reason, openedAt: existing?.openedAt ?? ctx.now };
     this.store.save(row);
     this.emit('excepted', row, existing, ctx, { reason });
@@ -71,9 +80,15 @@ export class FindingStateMachine {
     this.stats.resolved += 1;
   }
 
+  /** An unchanged unresolved finding: only its risk may have moved (its subject's context changed), with no transition. */
+  private keepRisk(f: FindingRow, risk: StoredRisk | undefined): void {
+    if (risk && (risk.score !== f.riskScore || risk.factors !== f.riskFactors)) this.store.setRisk(f, risk.score, risk.factors);
+  }
+
   /** A finding row for this outcome, carrying over what an existing row knows. */
   private row(clusterId: string, r: SubjectResult, o: Outcome, existing: FindingRow | undefined, ctx: TransitionContext): FindingRow {
     const { now } = ctx;
+    const risk = ctx.risk?.(o.severity);
     return {
       clusterId,
       controlId: o.controlId,
@@ -93,6 +108,8 @@ export class FindingStateMachine {
       openedAt: existing && existing.status === 'open' ? existing.openedAt : now,
       resolvedAt: null,
       resourceVersion: ctx.resourceVersion ?? existing?.resourceVersion ?? null,
+      riskScore: risk?.score ?? existing?.riskScore ?? -1,
+      riskFactors: risk?.factors ?? existing?.riskFactors ?? null,
     };
   }
 

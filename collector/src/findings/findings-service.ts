@@ -20,6 +20,7 @@ import type { ExceptionRow, ExceptionStore } from './exceptions.js';
 import { globMatch } from './exceptions.js';
 import { ChangeFeed } from './feed/change-feed.js';
 import { HistoryWriter } from './feed/history-writer.js';
+import type { FindingRisk } from './finding-risk.js';
 import { FindingStateMachine, type ClusterNamer, type FindingStats } from './finding-state.js';
 import type { FindingsStore } from './findings-store.js';
 import { ListCache } from './list-cache.js';
@@ -35,6 +36,8 @@ export interface FindingsOptions {
   clusterName?: ClusterNamer;
   /** Told of an evaluation or reconciliation that failed (a full disk turns the collector not-ready). */
   onFailure?: FailureListener;
+  /** Risk: its context check runs in each cluster's engine, and findings are scored as written (collector/src/risk). */
+  risk?: FindingRisk;
 }
 
 export class FindingsService {
@@ -67,15 +70,16 @@ export class FindingsService {
     }
     this.feed = new ChangeFeed(log, new HistoryWriter(store));
     const states = new FindingStateMachine(store, this.feed, controls, opts.clusterName ?? ((id) => id), this.stats);
-    this.engines = new EngineRegistry(resources, this.lists, controls, config, exceptions);
-    this.evaluator = new Evaluator(db, resources, this.engines, new OutcomeRecorder(store, this.tallies, states, codes), this.feed, codes);
+    this.engines = new EngineRegistry(resources, this.lists, controls, config, exceptions, opts.risk);
+    const recorder = new OutcomeRecorder(store, this.tallies, states, codes, opts.risk);
+    this.evaluator = new Evaluator(db, resources, this.engines, recorder, this.feed, codes, this.lists, opts.risk);
     this.scheduler = new EvaluationScheduler(db, this.evaluator, log, opts.onFailure);
     this.reconciler = new Reconciler(db, this.evaluator, controls, log, opts.onFailure);
   }
 
   /** Pipeline hook: one committed state change. */
   onChange(clusterId: string, change: StateChange): void {
-    this.lists.invalidate(clusterId, change.object.kind);
+    this.lists.note(clusterId, change.type, change.object);
     this.scheduler.add(clusterId, change);
   }
 
@@ -111,8 +115,9 @@ export class FindingsService {
     return n;
   }
 
-  engineStats(clusterId: string): { subjects: number; readKeys: number } | undefined {
-    return this.engines.stats(clusterId);
+  engineStats(clusterId: string): { subjects: number; readKeys: number; lookupKeys: number } | undefined {
+    const stats = this.engines.stats(clusterId);
+    return stats ? { ...stats, lookupKeys: this.lists.lookupKeys(clusterId) } : undefined;
   }
 
   /** The stored objects of a cluster that an exception's scope takes in. */

@@ -26,7 +26,7 @@ export interface FindingRow {
   openedAt: number;
   resolvedAt: number | null;
   resourceVersion: string | null;
-  /** Read only (collector/src/risk writes them): -1 until first scored; parse with `riskOfRow`. */
+  /** -1 until first scored; parse with `riskOfRow`. Written with the row (collector/src/risk works it out). */
   riskScore?: number;
   /** The factors as stored (JSON), parsed only where shown: evaluation reads rows constantly. */
   riskFactors?: string | null;
@@ -132,20 +132,22 @@ export class FindingsStore {
       finding: db.prepare<[string, string, string], Row>('SELECT * FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
       upsert: db.prepare(
         `INSERT INTO findings (cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch, reason,
-                               first_seen, last_seen, opened_at, resolved_at, resource_version)
+                               first_seen, last_seen, opened_at, resolved_at, resource_version, risk_score, risk_factors)
          VALUES (@clusterId, @controlId, @subjectKey, @apiVersion, @kind, @namespace, @name, @status, @severity, @message, @evidence, @patch, @reason,
-                 @firstSeen, @lastSeen, @openedAt, @resolvedAt, @resourceVersion)
+                 @firstSeen, @lastSeen, @openedAt, @resolvedAt, @resourceVersion, @riskScore, @riskFactors)
          ON CONFLICT (cluster_id, control_id, subject_key) DO UPDATE SET
            api_version = excluded.api_version, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
            status = excluded.status, severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
            patch = excluded.patch, reason = excluded.reason, last_seen = excluded.last_seen, opened_at = excluded.opened_at,
-           resolved_at = excluded.resolved_at, resource_version = excluded.resource_version`,
+           resolved_at = excluded.resolved_at, resource_version = excluded.resource_version,
+           risk_score = excluded.risk_score, risk_factors = excluded.risk_factors`,
       ),
       event: db.prepare('INSERT INTO finding_events (cluster_id, control_id, subject_key, event, at, resource_version, cause) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       events: db.prepare<[string, string, string], { event: FindingEvent['event']; at: number; resource_version: string | null; cause: string | null }>(
         'SELECT event, at, resource_version, cause FROM finding_events WHERE cluster_id = ? AND control_id = ? AND subject_key = ? ORDER BY id',
       ),
       openForSubject: db.prepare<[string, string], Row>("SELECT * FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'"),
+      setRisk: db.prepare<[number, string, string, string, string]>('UPDATE findings SET risk_score = ?, risk_factors = ? WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
     };
   }
 
@@ -197,7 +199,12 @@ export class FindingsStore {
   }
 
   save(f: FindingRow): void {
-    this.stmt.upsert.run({ ...f, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null });
+    this.stmt.upsert.run({ ...f, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null, riskScore: f.riskScore ?? -1, riskFactors: f.riskFactors ?? null });
+  }
+
+  /** A finding's risk alone (its subject's context moved). */
+  setRisk(f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>, score: number, factorsJson: string): void {
+    this.stmt.setRisk.run(score, factorsJson, f.clusterId, f.controlId, f.subjectKey);
   }
 
   addEvent(f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>, e: FindingEvent): void {

@@ -4,6 +4,7 @@
 import type { Outcome, SubjectResult } from '@stance/shared/engine/index';
 import type { KubeObject } from '@stance/shared/model/index';
 import { fieldChanges } from './drift.js';
+import type { FindingRisk } from './finding-risk.js';
 import type { FindingStateMachine, TransitionContext } from './finding-state.js';
 import type { FindingsStore, OutcomeCodes } from './findings-store.js';
 import type { PostureTallies } from './posture.js';
@@ -43,9 +44,12 @@ export class OutcomeRecorder {
     private readonly tallies: PostureTallies,
     private readonly states: FindingStateMachine,
     private readonly stored: SubjectCodes,
+    private readonly risk?: FindingRisk,
   ) {}
 
   record(clusterId: string, r: SubjectResult, batch: PendingBatch, now: number): void {
+    // Only the risk context was re-evaluated (a link changed): no outcome of a control moved.
+    if (r.controlIds?.length === 0) return;
     this.states.stats.evaluatedSubjects += 1;
     const before = this.stored.get(clusterId, r.subjectKey);
     const prev = before?.codes;
@@ -63,6 +67,7 @@ export class OutcomeRecorder {
     if (!prev && Object.keys(codes).length === 0) return;
     const namespace = r.subject.namespace ?? before?.namespace ?? '';
     const ctx = this.context(r.subjectKey, batch, now);
+    if (this.risk) ctx.risk = this.risk.scorer(clusterId, r.subjectKey, r.subject);
 
     for (const o of r.outcomes) {
       if (o.status === 'fail') this.states.open(clusterId, r, o, ctx);

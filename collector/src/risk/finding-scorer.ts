@@ -1,82 +1,48 @@
-// Writes each unresolved finding's risk from its cluster's tracker: the findings of
-// subjects whose findings opened, reopened, changed severity or were excepted (taken from
-// the findings feed), the findings of the objects whose risk a change may have moved, and —
-// after a tracker is loaded — every unresolved finding of its cluster. A subject's facts
-// are worked out once for all of its findings; a score is written only when it differs
-// from the stored one; a resolved finding keeps the risk it had.
+// Writes the risk of stored unresolved findings from a cluster's contexts: those of the
+// objects whose risk a change moved (but for subjects whose findings were just written
+// with their risk), and every unresolved finding of a cluster (after storage recovered:
+// writes may have been lost). A subject's facts are worked out once for all of its
+// findings; a score is written only when it differs from the stored one; a resolved
+// finding keeps the risk it had.
 import type { Severity } from '@stance/shared/engine/index';
-import { scoreRisk, type ObjectRef, type Risk, type RiskTracker } from '@stance/shared/risk/index';
-import type { FindingTransition } from '../findings/feed/transition.js';
+import { scoreRisk, type Facts, type ObjectRef, type RiskIndex } from '@stance/shared/risk/index';
+import type { StoredRisk, SubjectRef } from '../findings/finding-risk.js';
 import type { RiskStore, ScoredFinding } from './risk-store.js';
 
 /** Unresolved findings per page (and transaction) of the full re-score. */
 const PAGE = 500;
 
+/** The risk of a subject's findings by severity, its facts worked out at the first call. */
+export function subjectScorer(index: RiskIndex, subjectKey: string, subject: SubjectRef): (severity: Severity) => StoredRisk {
+  let facts: Facts | undefined;
+  const bySeverity = new Map<Severity, StoredRisk>();
+  return (severity) => {
+    let scored = bySeverity.get(severity);
+    if (!scored) {
+      facts ??= index.factsOf({ subjectKey, subject });
+      const risk = scoreRisk(severity, facts);
+      bySeverity.set(severity, (scored = { score: risk.score, factors: JSON.stringify(risk.factors) }));
+    }
+    return scored;
+  };
+}
+
 export class FindingScorer {
-  /**
-   * Subjects whose findings the feed reported opened or changed, per cluster, waiting for
-   * their findings to be scored: a sync opens a few findings per subject, and a subject's
-   * key is all that waits (read back by index when scored).
-   */
-  private readonly pending = new Map<string, Set<string>>();
-  private waiting = 0;
+  constructor(private readonly store: RiskStore) {}
 
-  constructor(
-    private readonly store: RiskStore,
-    private readonly trackerOf: (clusterId: string) => RiskTracker,
-  ) {}
-
-  get backlog(): number {
-    return this.waiting;
-  }
-
-  /** From the findings feed (after commit); a resolved finding keeps its risk. */
-  note(batch: readonly FindingTransition[]): void {
-    for (const t of batch) {
-      if (t.type === 'resolved') continue;
-      let subjects = this.pending.get(t.finding.clusterId);
-      if (!subjects) this.pending.set(t.finding.clusterId, (subjects = new Set()));
-      if (!subjects.has(t.finding.subjectKey)) {
-        subjects.add(t.finding.subjectKey);
-        this.waiting += 1;
+  /** Re-scores the unresolved findings of these objects, but for subjects in `skip`; returns how many moved. */
+  rescore(index: RiskIndex, clusterId: string, refs: Iterable<ObjectRef>, skip: ReadonlySet<string>): number {
+    let n = 0;
+    for (const ref of refs) {
+      for (const uid of this.store.uidsOf(clusterId, ref.kind, ref.namespace, ref.name)) {
+        if (!skip.has(uid)) n += this.writeSubject(index, this.store.ofSubject(clusterId, uid));
       }
     }
-  }
-
-  /** Scores the findings of up to `max` noted subjects of one cluster in one transaction; returns that cluster when any score moved. */
-  scorePending(max: number): string | undefined {
-    const next = this.pending.entries().next();
-    if (next.done) return undefined;
-    const [clusterId, subjects] = next.value;
-    const batch: string[] = [];
-    for (const subjectKey of subjects) {
-      batch.push(subjectKey);
-      subjects.delete(subjectKey);
-      if (batch.length >= max) break;
-    }
-    if (subjects.size === 0) this.pending.delete(clusterId);
-    this.waiting -= batch.length;
-    const tracker = this.trackerOf(clusterId);
-    const moved = this.store.transaction(() => batch.reduce((n, subjectKey) => n + this.writeSubject(tracker, this.store.ofSubject(clusterId, subjectKey)), 0));
-    return moved > 0 ? clusterId : undefined;
-  }
-
-  /** Re-scores the unresolved findings of the objects a tracker reported; returns how many moved. */
-  rescore(clusterId: string, refs: readonly ObjectRef[]): number {
-    if (refs.length === 0) return 0;
-    const tracker = this.trackerOf(clusterId);
-    return this.store.transaction(() => {
-      let n = 0;
-      for (const ref of refs) {
-        for (const uid of this.store.uidsOf(clusterId, ref.kind, ref.namespace, ref.name)) n += this.writeSubject(tracker, this.store.ofSubject(clusterId, uid));
-      }
-      return n;
-    });
+    return n;
   }
 
   /** Every unresolved finding of the cluster, a page per transaction, yielding between pages; returns how many moved. */
-  async rescoreAll(clusterId: string, stopped: () => boolean): Promise<number> {
-    const tracker = this.trackerOf(clusterId);
+  async rescoreAll(index: RiskIndex, clusterId: string, stopped: () => boolean): Promise<number> {
     let after = { subjectKey: '', controlId: '' };
     let n = 0;
     while (!stopped()) {
@@ -88,7 +54,7 @@ export class FindingScorer {
         for (let i = 0; i < page.length; ) {
           let j = i + 1;
           while (j < page.length && page[j]!.subjectKey === page[i]!.subjectKey) j++;
-          moved += this.writeSubject(tracker, page.slice(i, j));
+          moved += this.writeSubject(index, page.slice(i, j));
           i = j;
         }
         return moved;
@@ -100,20 +66,15 @@ export class FindingScorer {
   }
 
   /** Findings of one subject: its facts once, a risk per severity, written where they moved. */
-  private writeSubject(tracker: RiskTracker, findings: readonly ScoredFinding[]): number {
+  private writeSubject(index: RiskIndex, findings: readonly ScoredFinding[]): number {
     if (findings.length === 0) return 0;
     const f0 = findings[0]!;
-    const facts = tracker.index.factsOf({ subjectKey: f0.subjectKey, subject: { kind: f0.kind, name: f0.name, ...(f0.namespace ? { namespace: f0.namespace } : {}) } });
-    const bySeverity = new Map<Severity, { risk: Risk; factors: string }>();
+    const score = subjectScorer(index, f0.subjectKey, { kind: f0.kind, name: f0.name, ...(f0.namespace ? { namespace: f0.namespace } : {}) });
     let n = 0;
     for (const f of findings) {
-      let scored = bySeverity.get(f.severity);
-      if (!scored) {
-        const risk = scoreRisk(f.severity, facts);
-        bySeverity.set(f.severity, (scored = { risk, factors: JSON.stringify(risk.factors) }));
-      }
-      if (scored.risk.score === f.riskScore && scored.factors === f.riskFactors) continue;
-      this.store.setRisk(f, scored.risk.score, scored.factors);
+      const scored = score(f.severity);
+      if (scored.score === f.riskScore && scored.factors === f.riskFactors) continue;
+      this.store.setRisk(f, scored.score, scored.factors);
       n += 1;
     }
     return n;

@@ -1,9 +1,9 @@
 // The collector's risk path against a full evaluation, on random delta sequences through
 // the real pipeline, findings service and SQLite: after each batch of changes every
 // unresolved finding's stored risk and the attack paths equal a full risk evaluation of
-// what is stored. This covers what the tracker's own property test cannot: the source's
-// kept lookup indexes, which changes the queue lets through, the linked-first order and
-// the re-scoring of the objects reported.
+// what is stored. This covers what the shared property test cannot: the kept lookup
+// indexes, the findings scheduler's coalescing and deferral, scoring as rows are written
+// and the re-scoring of the linked objects reported.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,7 +1,6 @@
 // SQL of the risk layer: the findings of a subject and their stored risk, writing a new
-// score, the stored workloads a cluster's tracker starts from, and the subjects on a path.
+// score, and the subjects on a path.
 import type { Severity } from '@stance/shared/engine/index';
-import { POD_BEARING_KINDS } from '@stance/shared/model/index';
 import type { Db } from '../store/database.js';
 
 /** An unresolved finding, as much of it as scoring needs. */
@@ -47,8 +46,6 @@ const toScored = (r: Row): ScoredFinding => ({
   riskFactors: r.risk_factors,
 });
 
-const POD_BEARING_LIST = POD_BEARING_KINDS.map((k) => `'${k}'`).join(', ');
-
 export class RiskStore {
   private readonly stmt;
 
@@ -65,13 +62,6 @@ export class RiskStore {
       ),
       setRisk: db.prepare<[number, string, string, string, string]>(
         "UPDATE findings SET risk_score = ?, risk_factors = ? WHERE cluster_id = ? AND control_id = ? AND subject_key = ? AND status != 'resolved'",
-      ),
-      // A pod-bearing object a controller of pod-bearing kind owns has no context of its own
-      // (its owner carries it): most Pods and ReplicaSets are never read.
-      workloads: db.prepare<[string, string], { uid: string }>(
-        `SELECT uid FROM resources INDEXED BY resources_by_kind WHERE cluster_id = ? AND kind = ? AND NOT EXISTS (
-           SELECT 1 FROM json_each(object, '$.metadata.ownerReferences') o
-           WHERE json_extract(o.value, '$.controller') = 1 AND json_extract(o.value, '$.kind') IN (${POD_BEARING_LIST}))`,
       ),
       clusters: db.prepare<[], { id: string }>('SELECT id FROM clusters'),
     };
@@ -99,11 +89,6 @@ export class RiskStore {
   /** Writes the score (and the factors as JSON) of an unresolved finding; a resolved one keeps the risk it had. */
   setRisk(f: Pick<ScoredFinding, 'clusterId' | 'controlId' | 'subjectKey'>, score: number, factorsJson: string): void {
     this.stmt.setRisk.run(score, factorsJson, f.clusterId, f.controlId, f.subjectKey);
-  }
-
-  /** Uids of the stored pod-bearing objects of a kind that carry a context (not owned by a pod-bearing controller). */
-  workloadUids(clusterId: string, kind: string): string[] {
-    return this.stmt.workloads.all(clusterId, kind).map((r) => r.uid);
   }
 
   transaction<T>(fn: () => T): T {

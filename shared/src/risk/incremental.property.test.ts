@@ -1,14 +1,18 @@
 // The RiskTracker's contract, checked on random delta sequences: the workload contexts it
 // keeps equal a full evaluation of the objects present, and a caller that refreshes the
 // risk of only the objects each change reports holds the same facts as a full evaluation
-// of every object. Runs ≥ 5,000 deltas in total.
+// of every object. Runs ≥ 5,000 deltas in total. The batched runs also run the context
+// beside the built-in controls with partial results and random kinds held by a listing
+// (how the collector's findings engine runs it).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { BUILTIN_CONTROLS } from '../controls/index.js';
 import { memoryView } from '../engine/evaluate.js';
 import type { Change, Dependent } from '../engine/incremental.js';
 import { identityOf, refOf } from '../model/object.js';
 import { riskIndexOf } from './full.js';
 import { refKey } from './risk-index.js';
+import { RISK_READS } from './context.js';
 import { riskDeltaArb, type RiskDeltaOp } from './testing/arbitraries.js';
 import { locOf, RiskHarness } from './testing/harness.js';
 import type { Facts, ObjectRef } from './types.js';
@@ -62,11 +66,11 @@ describe('RiskTracker ≡ full risk evaluation on random delta sequences', () =>
 
   it('batched, and with deferred dependents re-evaluated at random points', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.array(riskDeltaArb, { minLength: 1, maxLength: 6 }), fc.boolean()), { minLength: 5, maxLength: 20 }), fc.boolean(), (batches, defer) => {
-        const h = new RiskHarness();
+      fc.property(fc.array(fc.tuple(fc.array(riskDeltaArb, { minLength: 1, maxLength: 6 }), fc.boolean(), fc.subarray([...RISK_READS])), { minLength: 5, maxLength: 20 }), fc.boolean(), fc.boolean(), (batches, defer, beside) => {
+        const h = new RiskHarness([], beside ? { controls: BUILTIN_CONTROLS, partialResults: true } : {});
         const pending = new Map<string, Dependent>();
         const refresh = (refs: ObjectRef[]) => h.refresh(refs);
-        for (const [batch, drain] of batches) {
+        for (const [batch, drain, listing] of batches) {
           const changes = batch.flatMap((op) => changesOf(h, op));
           h.view = memoryView([...h.store.values()]);
           totalDeltas += changes.length;
@@ -77,7 +81,9 @@ describe('RiskTracker ≡ full risk evaluation on random delta sequences', () =>
             verify(h);
             continue;
           }
-          const { changed, dependents } = h.tracker.applyDeferring(changes);
+          // Kinds an agent is listing hold the checks that read them (partial results only).
+          const held = new Set<string>(listing);
+          const { changed, dependents } = h.tracker.applyDeferring(changes, beside ? { held: (k) => held.has(k) } : {});
           refresh(changed);
           for (const c of changes) pending.delete(identityOf(c.object));
           for (const d of dependents) {
@@ -94,7 +100,7 @@ describe('RiskTracker ≡ full risk evaluation on random delta sequences', () =>
         refresh(h.tracker.reevaluate(pending.values()));
         verify(h);
       }),
-      { numRuns: 100, seed: 14 },
+      { numRuns: 150, seed: 14 },
     );
   });
 

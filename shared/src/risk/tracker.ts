@@ -1,46 +1,38 @@
-// Risk kept up to date as objects change (the collector). Each workload's context is
-// tracked by an IncrementalEngine of its own running one internal relation check that
-// declares RISK_READS: a Service turning LoadBalancer, a binding appearing, a
-// NetworkPolicy added re-evaluates exactly the workloads whose context read it (through
-// the same keyed lookups as the RBAC controls), never the whole cluster. Exemptions do
-// not apply: a context is a fact, not a finding.
-import { IncrementalEngine, type Change, type Dependent, type SubjectResult } from '../engine/incremental.js';
+// Risk kept up to date as objects change, in an IncrementalEngine of its own running the
+// internal `risk.context` check (context-check.ts), and optionally other controls beside
+// it (how the collector's findings engine runs it: the property test holds both equal to
+// a full evaluation). Exemptions do not apply: a context is a fact, not a finding.
+import { IncrementalEngine, type Change, type DeferOptions, type Dependent, type SubjectResult } from '../engine/incremental.js';
 import type { ClusterView, Control, Outcome, Severity } from '../engine/types.js';
-import { POD_BEARING_KINDS } from '../model/kinds.js';
-import { identityOf, type KubeObject } from '../model/object.js';
-import { RISK_READS, workloadContext } from './context.js';
-import { refKey, RiskIndex, type RiskSubject } from './risk-index.js';
+import type { KubeObject } from '../model/object.js';
+import { RiskContexts } from './context-check.js';
+import type { RiskIndex, RiskSubject } from './risk-index.js';
 import type { AttackPath, ObjectRef, Risk, WorkloadContext } from './types.js';
 
 export interface RiskTrackerOptions {
   /** The caller's objects of one cluster, reflecting each change before it is applied. */
   source: ClusterView;
+  /** Controls evaluated beside the risk context in the same engine (their outcomes are dropped). */
+  controls?: readonly Control[];
+  /** As EngineOptions.partialResults. */
+  partialResults?: boolean;
 }
 
 export class RiskTracker {
-  readonly index = new RiskIndex();
+  private readonly contexts = new RiskContexts();
   private readonly engine: IncrementalEngine;
-  /** Contexts the check computed during the current engine call, by subject key. */
-  private readonly computed = new Map<string, WorkloadContext | undefined>();
 
   constructor(opts: RiskTrackerOptions) {
-    const context: Control = {
-      id: 'risk.context',
-      title: 'Workload risk context (internal, never reported)',
-      severity: 'low',
-      category: 'Risk',
-      rationale: 'Tracks what a workload\'s risk depends on, so that a change to any link re-evaluates it.',
-      remediation: 'None: this is not a finding.',
-      frameworks: [],
-      kinds: POD_BEARING_KINDS,
-      reads: RISK_READS,
-      check: (subject, ctx) => {
-        const c = workloadContext(ctx.view, subject);
-        this.computed.set(identityOf(subject), c);
-        return c ? [] : null;
-      },
-    };
-    this.engine = new IncrementalEngine({ controls: [context], source: opts.source, exemptionFor: undefined });
+    this.engine = new IncrementalEngine({
+      controls: [...(opts.controls ?? []), this.contexts.control],
+      source: opts.source,
+      exemptionFor: undefined,
+      partialResults: opts.partialResults ?? false,
+    });
+  }
+
+  get index(): RiskIndex {
+    return this.contexts.index;
   }
 
   get stats(): { workloads: number; subjects: number; readKeys: number } {
@@ -49,7 +41,7 @@ export class RiskTracker {
 
   /** Initial load. Returns the objects whose risk may have changed. */
   evaluateBatch(objects: Iterable<KubeObject>): ObjectRef[] {
-    return this.record(this.engine.evaluateBatch(objects));
+    return this.record(() => this.engine.evaluateBatch(objects));
   }
 
   /** Call after the source reflects the change. Returns the objects whose risk may have changed. */
@@ -58,17 +50,22 @@ export class RiskTracker {
   }
 
   applyBatch(changes: readonly Change[]): ObjectRef[] {
-    return this.record(this.engine.applyBatch(changes));
+    return this.record(() => this.engine.applyBatch(changes));
   }
 
   /** As IncrementalEngine.applyDeferring: workloads reached only through their reads come back as dependents. */
-  applyDeferring(changes: readonly Change[]): { changed: ObjectRef[]; dependents: Dependent[] } {
-    const { results, dependents } = this.engine.applyDeferring(changes);
-    return { changed: this.record(results), dependents };
+  applyDeferring(changes: readonly Change[], opts: DeferOptions = {}): { changed: ObjectRef[]; dependents: Dependent[] } {
+    let dependents: Dependent[] = [];
+    const changed = this.record(() => {
+      const r = this.engine.applyDeferring(changes, opts);
+      dependents = r.dependents;
+      return r.results;
+    });
+    return { changed, dependents };
   }
 
   reevaluate(dependents: Iterable<Dependent>): ObjectRef[] {
-    return this.record(this.engine.reevaluate(dependents));
+    return this.record(() => this.engine.reevaluate(dependents));
   }
 
   context(subjectKey: string): WorkloadContext | undefined {
@@ -89,13 +86,11 @@ export class RiskTracker {
     return this.index.attackPaths();
   }
 
-  private record(results: readonly SubjectResult[]): ObjectRef[] {
-    const touched = new Map<string, ObjectRef>();
-    for (const r of results) {
-      const ctx = r.outcomes.length ? this.computed.get(r.subjectKey) : undefined;
-      for (const ref of this.index.set(r.subjectKey, ctx)) touched.set(refKey(ref), ref);
+  private record(run: () => SubjectResult[]): ObjectRef[] {
+    try {
+      return this.contexts.record(run());
+    } finally {
+      this.contexts.forget();
     }
-    this.computed.clear();
-    return [...touched.values()];
   }
 }

@@ -1,10 +1,10 @@
 // The collector's risk path over a generated cluster, in one process, on a real SQLite file:
-//   node --expose-gc --import tsx collector/src/risk/testing/profile-risk.ts [objects=100000]
-// (1) the cluster is ingested with the findings service alone, until idle; (2) a
-// RiskService starts over that stored state (what a collector start does): load time and
-// the heap it holds; (3) link changes of generated Deployments (a LoadBalancer Service, a
-// cluster-admin binding, a deny-all NetworkPolicy, each added and removed), each timed from
-// its enqueueing until the Deployment's finding shows the factor moved.
+//   node --expose-gc --import tsx collector/src/risk/testing/profile-risk.ts [objects=100000] [--no-risk]
+// (1) the cluster is ingested through the findings service (with the RiskService as its
+// risk, unless --no-risk: the A/B of what risk costs), until idle: time, the heap held and
+// the engine's figures; (2) with risk, link changes of generated Deployments (a
+// LoadBalancer Service, a cluster-admin binding, a deny-all NetworkPolicy, each added and
+// removed), each timed from its enqueueing until the Deployment's finding shows the factor moved.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,7 +32,9 @@ const db = openDatabase(join(dir, 'db.sqlite'));
 const resources = new ResourceStore(db);
 const agents = new AgentStore(db);
 agents.connect({ clusterId: CLUSTER, clusterName: CLUSTER, agentId: 'a1', mode: 'cluster', nodeName: '', version: 'p', sessionId: 's' }, 0);
-const findings = new FindingsService(db, resources, new FindingsStore(db), BUILTIN_CONTROLS, {}, new ExceptionStore(db), log);
+const withRisk = !process.argv.includes('--no-risk');
+const risk = new RiskService(db, log);
+const findings = new FindingsService(db, resources, new FindingsStore(db), BUILTIN_CONTROLS, {}, new ExceptionStore(db), log, withRisk ? { risk } : {});
 const pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 2000, log });
 pipeline.onChange((c, change) => findings.onChange(c, change));
 const session: IngestSession = { clusterId: CLUSTER, agentId: 'a1', ack: () => undefined, reject: () => undefined, abort: () => undefined };
@@ -43,26 +45,26 @@ const stored = (o: KubeObject): KubeObject => ({ ...o, metadata: { ...o.metadata
 const round = (x: number) => Math.round(x * 10) / 10;
 
 async function main(): Promise<void> {
+  const base = heapMiB();
   const objects = generateObjects(n, { seed: 7 }).map(stored);
-  let t0 = performance.now();
+  const t0 = performance.now();
   for (const o of objects) send({ type: 'upsert', resource: resourceInputOf(o) });
   await pipeline.idle();
   await findings.idle();
+  await risk.idle();
   const ingestMs = performance.now() - t0;
   const deployments = objects.filter((o) => o.kind === 'Deployment');
   objects.length = 0;
   const before = heapMiB();
-  const rssBefore = process.memoryUsage().rss / 2 ** 20;
-
-  t0 = performance.now();
-  const risk = new RiskService(db, resources, log);
-  findings.feed.register(risk.sink, { maxBatch: 10_000, capacity: 100_000 });
-  pipeline.onChange((c, change) => risk.onChange(c, change));
-  await risk.start();
-  await risk.idle();
-  const loadMs = performance.now() - t0;
-  const held = heapMiB() - before;
-  const figures = risk.figures()[CLUSTER]!;
+  const held = before - base;
+  const figures = { ...risk.figures()[CLUSTER], engine: findings.engineStats(CLUSTER) };
+  if (!withRisk) {
+    console.log(JSON.stringify({ objects: n, risk: false, ingestMs: Math.round(ingestMs), heapHeldMiB: round(held), ...figures, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) }));
+    findings.stop();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   const factors = (uid: string, control: string) => {
     const row = findings.store.finding(CLUSTER, control, uid);
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     lat.binding!.push(await timed(uid, open.control_id, 'cluster-admin', true, up(crb)), await timed(uid, open.control_id, 'cluster-admin', false, down(crb)));
     lat.policy!.push(await timed(uid, open.control_id, 'lateral-reachable', false, up(np)), await timed(uid, open.control_id, 'lateral-reachable', true, down(np)));
   }
-  const afterChanges = heapMiB() - before - held;
+  const afterChanges = heapMiB() - before;
   const stats = (xs: number[]) => {
     const s = [...xs].sort((a, b) => a - b);
     return { n: s.length, p50: round(s[Math.floor(s.length / 2)]!), p99: round(s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)]!), max: round(s[s.length - 1]!) };
@@ -112,16 +114,15 @@ async function main(): Promise<void> {
   console.log(
     JSON.stringify({
       objects: n,
+      risk: true,
       ingestMs: Math.round(ingestMs),
-      riskLoadMs: Math.round(loadMs),
-      riskHeapMiB: round(held),
+      heapHeldMiB: round(held),
       heapGrowthAfterChangesMiB: round(afterChanges),
       rescored: risk.stats.findingsRescored,
       ...figures,
       service: stats(lat.service!),
       binding: stats(lat.binding!),
       policy: stats(lat.policy!),
-      rssBeforeRiskMiB: Math.round(rssBefore),
       rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
     }),
   );

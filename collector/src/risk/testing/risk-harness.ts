@@ -55,14 +55,11 @@ export class RiskTestCollector {
       this.present.set(locOf(o), o);
       this.rv = Math.max(this.rv, Number(o.metadata.resourceVersion));
     }
-    this.findings = new FindingsService(this.db, this.resources, new FindingsStore(this.db), BUILTIN_CONTROLS, {}, new ExceptionStore(this.db), log);
-    this.risk = new RiskService(this.db, this.resources, log, { onRiskChanged: () => void (this.riskEvents += 1) });
-    this.findings.feed.register(this.risk.sink, { maxBatch: 10_000, capacity: 100_000 });
+    this.risk = new RiskService(this.db, log, { onRiskChanged: () => void (this.riskEvents += 1) });
+    this.findings = new FindingsService(this.db, this.resources, new FindingsStore(this.db), BUILTIN_CONTROLS, {}, new ExceptionStore(this.db), log, { risk: this.risk });
     void this.findings.reconcile();
-    void this.risk.start();
     this.pipeline = new IngestPipeline(this.db, this.resources, agents, { maxBatch: 100, log });
     this.pipeline.onChange((cluster, change) => this.findings.onChange(cluster, change));
-    this.pipeline.onChange((cluster, change) => this.risk.onChange(cluster, change));
   }
 
   /** The ops for an upsert: a replacement under the same name deletes the old object first. */

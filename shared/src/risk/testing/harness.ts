@@ -7,7 +7,7 @@ import type { Change } from '../../engine/incremental.js';
 import type { ClusterView } from '../../engine/types.js';
 import { identityOf, refOf, type KubeObject } from '../../model/object.js';
 import { refKey } from '../risk-index.js';
-import { RiskTracker } from '../tracker.js';
+import { RiskTracker, type RiskTrackerOptions } from '../tracker.js';
 import type { Facts, ObjectRef } from '../types.js';
 
 export const locOf = (o: { kind: string; metadata: { namespace?: string; name?: string } }) => refKey({ kind: o.kind, namespace: o.metadata.namespace, name: o.metadata.name ?? '' });
@@ -19,10 +19,11 @@ export class RiskHarness {
   view: ClusterView = memoryView([]);
   readonly tracker: RiskTracker;
 
-  constructor(objects: KubeObject[] = []) {
+  /** `opts`: other controls beside the risk context (as in the collector's findings engine). */
+  constructor(objects: KubeObject[] = [], opts: Omit<RiskTrackerOptions, 'source'> = {}) {
     for (const o of objects) this.store.set(locOf(o), o);
     this.view = memoryView([...this.store.values()]);
-    this.tracker = new RiskTracker({ source: { get: (k, n, nm) => this.view.get(k, n, nm), list: (k, n) => this.view.list(k, n) } });
+    this.tracker = new RiskTracker({ ...opts, source: { get: (k, n, nm) => this.view.get(k, n, nm), list: (k, n) => this.view.list(k, n) } });
     this.refresh(this.tracker.evaluateBatch(objects));
   }
 
