@@ -44,7 +44,8 @@ OpenTelemetry export (the standard OTEL_* variables; nothing is exported without
 Each finding transition is one log record (event stance.finding.<transition>); metrics as on /metrics.`,
     )
     .action(async (flags) => {
-      const { Collector, loadCollectorConfig } = await import('@stance/collector');
+      const { applyCollectorV8Flags, Collector, loadCollectorConfig } = await import('@stance/collector');
+      applyCollectorV8Flags();
       const collector = new Collector(loadCollectorConfig(flags));
       stopOnSignal(collector, 'collector');
       await collector.start();
