@@ -31,7 +31,7 @@ const SECRET_NAME_PARTS = [
 ];
 
 /** Words that mark a credential only as a whole word (`DB_PASS`, `ADMIN_PW`), not inside one (`bypass`). */
-const SECRET_WORDS = new Set(['pass', 'pw', 'pwd']);
+const SECRET_WORDS = ['pass', 'pw', 'pwd'];
 
 /** Last name words that make it a pointer or a setting about a secret, not the secret. */
 const NON_SECRET_SUFFIXES = new Set([
@@ -42,11 +42,34 @@ const NON_SECRET_SUFFIXES = new Set([
 /** First name words that make it a pointer: Helm's `existingSecret` names a Secret object. */
 const NON_SECRET_PREFIXES = new Set(['existing']);
 
-/** Words of a name: `DB_PASSWORD`, `dbPassword`, `db.password` → ['db', 'password']. */
-export function words(name: string): string[] {
-  const out: string[] = [];
-  for (const w of name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/)) if (w) out.push(w.toLowerCase());
-  return out;
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+const ascii = new TextDecoder('latin1');
+
+/**
+ * A name's ASCII letters and digits in lower case (`joined`), and where its words meet in that
+ * string (`DB_PASSWORD`, `dbPassword`, `db.password`: db | password): cut[k] = 1 where a word
+ * starts or ends at offset k. One pass over char codes, no string per word and no regular
+ * expression: a 1 MiB name can be half a million words.
+ */
+function splitName(name: string): { joined: string; cut: Uint8Array } {
+  const letters = new Uint8Array(name.length);
+  const cut = new Uint8Array(name.length + 2);
+  let j = 0;
+  let inWord = false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    const upper = isUpper(c);
+    if (!upper && !isLowerOrDigit(c)) {
+      inWord = false;
+      continue;
+    }
+    if (!inWord || (upper && isLowerOrDigit(name.charCodeAt(i - 1)))) cut[j] = 1;
+    inWord = true;
+    letters[j++] = upper ? c + 32 : c;
+  }
+  cut[j] = 1;
+  return { joined: ascii.decode(letters.subarray(0, j)), cut };
 }
 
 /** Verdicts on recent short names: the same keys recur across a sync (password, api_key, …). */
@@ -69,19 +92,24 @@ export function looksLikeSecretName(name: string): boolean {
 }
 
 function judgeName(name: string): boolean {
-  const w = words(name);
-  if (w.length === 0) return false;
-  if (NON_SECRET_SUFFIXES.has(w[w.length - 1]!) || NON_SECRET_PREFIXES.has(w[0]!)) return false;
-  if (w.some((word) => SECRET_WORDS.has(word))) return true;
-  const joined = w.join('');
-  // isEnd[k] = 1 where a word of `joined` ends at offset k.
-  const isEnd = new Uint8Array(joined.length + 2);
-  let at = 0;
-  for (const word of w) isEnd[(at += word.length)] = 1;
+  const { joined, cut } = splitName(name);
+  if (joined.length === 0) return false;
+  let firstEnd = -1;
+  let lastStart = 0;
+  let secretWord = false;
+  for (let k = 1, start = 0; k <= joined.length; k++) {
+    if (cut[k] !== 1) continue;
+    if (firstEnd < 0) firstEnd = k;
+    if (!secretWord) secretWord = SECRET_WORDS.some((w) => w.length === k - start && joined.startsWith(w, start));
+    lastStart = start;
+    start = k;
+  }
+  if (NON_SECRET_SUFFIXES.has(joined.slice(lastStart)) || NON_SECRET_PREFIXES.has(joined.slice(0, firstEnd))) return false;
+  if (secretWord) return true;
   for (const part of SECRET_NAME_PARTS) {
     for (let i = joined.indexOf(part); i >= 0; i = joined.indexOf(part, i + 1)) {
       const end = i + part.length;
-      if (isEnd[end] === 1 || (joined[end] === 's' && isEnd[end + 1] === 1)) return true;
+      if (cut[end] === 1 || (joined[end] === 's' && cut[end + 1] === 1)) return true;
     }
   }
   return false;
