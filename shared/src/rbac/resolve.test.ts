@@ -50,6 +50,13 @@ describe('RBAC resolution', () => {
     expect(resolveRoleRef(view, binding('ClusterRoleBinding', 'z', { kind: 'Role', name: 'r' }))).toBeUndefined();
   });
 
+  it('a ClusterRole labelled aggregate-to-view is part of the built-in view, even when no file holds view', () => {
+    const extra = clusterRole('extra', { metadata: { name: 'extra', labels: { 'rbac.authorization.k8s.io/aggregate-to-view': 'true' } } });
+    expect(isBound(memoryView([extra]), extra)).toBe(true);
+    const lone = clusterRole('lone', { metadata: { name: 'lone', labels: { team: 'x' } } });
+    expect(isBound(memoryView([lone]), lone)).toBe(false);
+  });
+
   it('a Role is bound only by RoleBindings of its namespace', () => {
     const role: KubeObject = { apiVersion: RBAC, kind: 'Role', metadata: { name: 'r', namespace: 'a' }, rules: [] };
     expect(isBound(memoryView([role, binding('RoleBinding', 'b', { kind: 'Role', name: 'r' }, 'b')]), role)).toBe(false);

@@ -135,5 +135,11 @@ export function isBound(view: ClusterView, role: KubeObject): boolean {
   if (role.kind === 'Role') return listInNamespace(view, 'RoleBinding', role.metadata.namespace).some((b) => refersTo(b, 'Role'));
   if (view.list('ClusterRoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
   if (view.list('RoleBinding').some((b) => refersTo(b, 'ClusterRole'))) return true;
-  return view.list('ClusterRole').some((agg) => aggregates(agg, role));
+  if (view.list('ClusterRole').some((agg) => aggregates(agg, role))) return true;
+  // admin, edit and view exist in every cluster: a role labelled aggregate-to-edit is part of
+  // edit whether or not the view holds edit, as effectiveRules resolves it.
+  for (const builtin of BUILTIN_ROLES) {
+    if (aggregates(builtin, role) && !view.get('ClusterRole', undefined, builtin.metadata.name!)) return true;
+  }
+  return false;
 }

@@ -86,8 +86,10 @@ export const SECRETS_READ: Right = {
 
 export const WILDCARD: Right = {
   id: 'wildcard',
-  label: 'wildcard (*) verbs, resources or apiGroups',
-  grants: (r) => !!(r.verbs?.includes('*') || r.resources?.includes('*') || r.apiGroups?.includes('*')),
+  label: 'wildcard (*) verbs, resources, apiGroups or nonResourceURLs',
+  // `*/scale` is a wildcard too: that subresource of every resource, CRDs added later included.
+  grants: (r) =>
+    !!(r.verbs?.includes('*') || r.resources?.some((x) => x.startsWith('*')) || r.apiGroups?.includes('*') || r.nonResourceURLs?.includes('*')),
 };
 
 const WORKLOAD_TARGETS: Target[] = [

@@ -138,6 +138,21 @@ describe('cluster-admin equivalence, however spelled', () => {
   });
 });
 
+describe('rbac.wildcard spellings', () => {
+  it('counts */subresource and nonResourceURLs *, not a listed endpoint', () => {
+    const cases: [PolicyRule, string][] = [
+      [{ apiGroups: ['apps'], resources: ['*/scale'], verbs: ['update'] }, 'fail'],
+      [{ nonResourceURLs: ['*'], verbs: ['get'] }, 'fail'],
+      [{ nonResourceURLs: ['/metrics'], verbs: ['get'] }, 'pass'],
+      [{ apiGroups: ['apps'], resources: ['deployments/scale'], verbs: ['update'] }, 'pass'],
+    ];
+    for (const [rule, status] of cases) {
+      const b = binding('ops', undefined, { kind: 'ClusterRole', name: 'ops' }, [user('alice')]);
+      expect(outcomesByName([role('ops', undefined, [rule]), b], wildcard).get('ClusterRoleBinding/ops')!.status, JSON.stringify(rule)).toBe(status);
+    }
+  });
+});
+
 describe('resourceNames', () => {
   it('a rule naming its Secrets is the least privilege rbac.secrets-read asks for; named create grants nothing', () => {
     const r = role('named', 'app', [
@@ -160,6 +175,8 @@ describe('built-in default roles', () => {
     const out = outcomesByName([extra, toAdmin, toView], nodesProxy);
     expect(out.get('ClusterRoleBinding/team-admin')!.message).toContain('ClusterRole/crd-editor rule #0');
     expect(out.get('ClusterRoleBinding/team-view')!.status).toBe('pass');
+    // Part of the built-in edit (and so admin): granted, not a role "nothing binds yet".
+    expect(out.get('ClusterRole/crd-editor')!.status).toBe('pass');
     // admin → edit → view: secrets come from edit's own rules, pods/exec too.
     const secrets = outcomesByName([toAdmin], secretsRead).get('ClusterRoleBinding/team-admin')!;
     expect(secrets.message).toContain('ClusterRole/edit (built-in)');

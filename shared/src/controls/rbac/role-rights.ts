@@ -55,7 +55,7 @@ export const wildcard: Control = roleRightControl(
     severity: 'medium',
     category: 'RBAC',
     rationale:
-      'A * in verbs, resources or apiGroups grants today\'s and every future resource or verb (including CRDs added later), which defeats least privilege.',
+      'A * in verbs, resources (`*`, or `*/scale`: that subresource of every resource), apiGroups or nonResourceURLs grants today\'s and every future resource, verb or endpoint (including CRDs added later), which defeats least privilege.',
     remediation:
       'Replace each * with the explicit verbs, resources and apiGroups the subject needs; `kubectl auth can-i --list --as=<subject>` shows what it uses.',
     frameworks: [{ framework: 'cis-kubernetes', id: '5.1.3' }, NSA_RBAC],
