@@ -48,6 +48,9 @@ describe('NetworkPolicy semantics', () => {
 
     const fromCidr = trafficOf([np({ podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], {});
     expect([admitsExternal(fromCidr.ingress), admitsPods(fromCidr.ingress)]).toEqual([true, false]);
+    // Every address: allow-all for egress (metadata, internet); for ingress, outside clients only.
+    const toAll = trafficOf([np({ podSelector: {}, policyTypes: ['Egress'], egress: [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }] })], {});
+    expect([isOpen(fromCidr.ingress), isOpen(toAll.egress)]).toEqual([false, true]);
 
     const anyOn443 = trafficOf([np({ podSelector: {}, ingress: [{ ports: [{ port: 443 }] }] })], {});
     expect([isOpen(anyOn443.ingress), admitsExternal(anyOn443.ingress), allowAllRule(anyOn443.ingress)]).toEqual([false, true, undefined]);

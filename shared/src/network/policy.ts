@@ -174,9 +174,20 @@ export function trafficOf(policies: readonly KubeObject[], podLabels: Record<str
   return out;
 }
 
-/** The first rule admitting every peer on every port (isolated in name only), if any. */
+/** An ipBlock of every IPv4 or IPv6 address, nothing excepted. */
+function everyAddress(p: PolicyPeer): boolean {
+  const b = p.ipBlock;
+  if (!isRecord(b) || (b.cidr !== '0.0.0.0/0' && b.cidr !== '::/0')) return false;
+  return !(Array.isArray(b.except) && b.except.length > 0);
+}
+
+/**
+ * The first rule admitting every peer on every port (isolated in name only), if any. For
+ * egress, `to: [{ipBlock: {cidr: 0.0.0.0/0}}]` is the common spelling of allow-all: it
+ * reaches cloud metadata and the internet whether or not the CNI counts pod addresses in it.
+ */
 export function allowAllRule(t: DirectionTraffic): TrafficRule | undefined {
-  return t.rules.find((r) => r.peers === 'any' && r.ports === 'any');
+  return t.rules.find((r) => r.ports === 'any' && (r.peers === 'any' || (t.direction === 'Egress' && r.peers.some(everyAddress))));
 }
 
 /** Whether nothing restricts this direction: not isolated, or a rule admits everything. */

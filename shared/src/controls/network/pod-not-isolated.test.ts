@@ -109,6 +109,23 @@ describe('net.pod-egress-not-isolated', () => {
     expect(out.get('Deployment/agent')!.message).toContain('hostNetwork');
   });
 
+  it('takes egress to 0.0.0.0/0 or ::/0 on every port for allow-all; an except, a port or a narrower block restricts it', () => {
+    const egress = (name: string, rule: Record<string, unknown>) => [deployment(name, name), policy('p', name, { podSelector: {}, policyTypes: ['Egress'], egress: [rule] })];
+    const out = outcomesByName(
+      [
+        ...egress('v4', { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }),
+        ...egress('v6', { to: [{ podSelector: {} }, { ipBlock: { cidr: '::/0', except: [] } }] }),
+        ...egress('except', { to: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] } }] }),
+        ...egress('https', { to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }),
+        ...egress('narrow', { to: [{ ipBlock: { cidr: '10.0.0.0/8' } }] }),
+      ],
+      podEgressNotIsolated,
+    );
+    expect(out.get('Deployment/v4')!.message).toContain('NetworkPolicy p egress rule #0 admits every destination on every port');
+    expect(out.get('Deployment/v6')!.status).toBe('fail');
+    for (const name of ['except', 'https', 'narrow']) expect(out.get(`Deployment/${name}`)!.status, name).toBe('pass');
+  });
+
   it('is exempt in kube-system and n/a for finished pods', () => {
     const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'done', namespace: 'app' }, spec: { containers: [] }, status: { phase: 'Failed' } };
     const out = outcomesByName([deployment('coredns', 'kube-system'), pod], podEgressNotIsolated);
