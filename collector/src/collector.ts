@@ -19,7 +19,7 @@ import { agentStatus } from './telemetry/agent-status.js';
 import { LiveEvents } from './http/live-events.js';
 import { cachedClusterNames } from './findings/cluster-names.js';
 import { BUILTIN_CONTROLS } from '@stance/shared/controls/index';
-import type { Control } from '@stance/shared/engine/index';
+import type { Control, EngineConfig } from '@stance/shared/engine/index';
 import { openDatabase, type Db } from './store/database.js';
 import { ResourceStore } from './store/resources.js';
 import { StorageHealth } from './store/storage-health.js';
@@ -158,7 +158,10 @@ export class Collector {
       custom = await loadCustomControls(this.config.customControls);
       this.log.info({ controls: custom.map((c) => c.id), paths: this.config.customControls }, 'custom controls loaded');
     }
-    const config = this.config.allowedRegistries.length > 0 ? { allowedRegistries: this.config.allowedRegistries } : {};
+    const config: EngineConfig = {
+      ...(this.config.allowedRegistries.length > 0 ? { allowedRegistries: this.config.allowedRegistries } : {}),
+      ...(this.config.systemExemptions ? {} : { systemExemptions: false }),
+    };
     // Risk runs inside the findings engine (its context check) and scores findings as they are written.
     this.risk = new RiskService(this.db, createLogger('risk'), { onRiskChanged: () => this.events?.riskChanged() });
     this.findings = new FindingsService(

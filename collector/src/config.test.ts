@@ -38,6 +38,7 @@ describe('loadCollectorConfig', () => {
       heartbeatIntervalMs: 5000,
       customControls: [],
       allowedRegistries: [],
+      systemExemptions: true,
       postureIntervalMs: 60_000,
       // No OTLP endpoint: no signal is exported (telemetry/otel-config.test.ts covers OTEL_*).
       otel: {
@@ -75,6 +76,14 @@ describe('loadCollectorConfig', () => {
     ]);
     // Tokens configured: nobody gets in without one, even on loopback.
     expect(c.allowAnonymous).toBe(false);
+  });
+
+  it('turns the built-in exemptions off with --no-system-exemptions or STANCE_SYSTEM_EXEMPTIONS=false', () => {
+    expect(loadCollectorConfig({ systemExemptions: false }, {}).systemExemptions).toBe(false);
+    expect(loadCollectorConfig({}, { STANCE_SYSTEM_EXEMPTIONS: 'false' }).systemExemptions).toBe(false);
+    // commander's default for the absent --no- flag is true: the variable still decides.
+    expect(loadCollectorConfig({ systemExemptions: true }, { STANCE_SYSTEM_EXEMPTIONS: 'false' }).systemExemptions).toBe(false);
+    expect(loadCollectorConfig({ systemExemptions: true }, { STANCE_SYSTEM_EXEMPTIONS: 'true' }).systemExemptions).toBe(true);
   });
 
   it('lets flags win over variables', () => {

@@ -30,6 +30,8 @@ export interface CollectorFlags {
   httpTlsKey?: string;
   metricsPublic?: boolean;
   insecureHttp?: boolean;
+  /** false: --no-system-exemptions. */
+  systemExemptions?: boolean;
 }
 
 /** HTTP API listener and its access rules. */
@@ -56,6 +58,11 @@ export interface CollectorConfig {
   /** Files or folders of CEL custom controls. */
   customControls: string[];
   allowedRegistries: string[];
+  /**
+   * The built-in exemptions (system namespaces, `system:` RBAC defaults, …) apply. They are
+   * reported as excepted findings; turning them off judges those objects like any other.
+   */
+  systemExemptions: boolean;
   /** How often posture scores are written to the history (when they changed). */
   postureIntervalMs: number;
   /** OTLP export of findings and metrics, from the standard OTEL_* variables. */
@@ -129,6 +136,8 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
       ? flags.customControls
       : (env.STANCE_CUSTOM_CONTROLS ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     allowedRegistries: (pick(flags.allowedRegistries, env.STANCE_ALLOWED_REGISTRIES) ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    // commander gives `true` when --no-system-exemptions is absent: only its `false` wins over the variable.
+    systemExemptions: flags.systemExemptions !== false && env.STANCE_SYSTEM_EXEMPTIONS !== 'false',
     postureIntervalMs: parseDurationMs('posture interval (--posture-interval / STANCE_POSTURE_INTERVAL)', pick(flags.postureInterval, env.STANCE_POSTURE_INTERVAL) ?? '60s'),
     heartbeatIntervalMs: parseDurationMs(
       'heartbeat interval (--heartbeat-interval / STANCE_HEARTBEAT_INTERVAL)',

@@ -27,6 +27,7 @@ export function register(program: Command): void {
     .option('--heartbeat-interval <duration>', 'heartbeat interval asked of agents (STANCE_HEARTBEAT_INTERVAL, default 5s)')
     .option('--custom-controls <path...>', 'files or folders of CEL custom controls (STANCE_CUSTOM_CONTROLS, comma-separated)')
     .option('--allowed-registries <list>', 'image registries pod.image-registry allows, comma-separated (STANCE_ALLOWED_REGISTRIES; off when empty)')
+    .option('--no-system-exemptions', 'judge system objects (kube-system, system: RBAC defaults) like any other instead of reporting them excepted (STANCE_SYSTEM_EXEMPTIONS=false)')
     .option('--posture-interval <duration>', 'how often posture scores go to the history (STANCE_POSTURE_INTERVAL, default 60s)')
     .addHelpText(
       'after',
