@@ -94,6 +94,33 @@ describe('workload context: identity', () => {
   });
 });
 
+describe('workload context: the other impacts of a token', () => {
+  const impacts = (objects: KubeObject[]) => ctxOf(objects).identity!.impacts.map((i) => [i.impact, i.scope]);
+  const bound = (roleName: string, ns?: string) => binding(`web-${roleName}`, ns, { kind: 'ClusterRole', name: roleName }, [sa('web', 'app')]);
+
+  it('node takeover through nodes/proxy (cluster-scoped: never through a RoleBinding) and exec cluster-wide only', () => {
+    const proxy = role('proxy', undefined, [{ apiGroups: [''], resources: ['nodes/proxy'], verbs: ['get'] }]);
+    expect(impacts([proxy, bound('proxy')])).toEqual([['node-takeover', 'cluster-wide']]);
+    expect(impacts([proxy, bound('proxy', 'app')])).toEqual([]);
+    const exec = role('exec', undefined, [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]);
+    expect(impacts([exec, bound('exec')])).toEqual([['node-takeover', 'cluster-wide']]);
+    expect(impacts([exec, bound('exec', 'app')])).toEqual([]);
+  });
+
+  it('cluster-admin spelled across two bindings: each is a step of a cluster-admin path', () => {
+    const halves = [['get', 'list', 'watch', 'create'], ['update', 'patch', 'delete', 'deletecollection']].flatMap((verbs, i) => [
+      role(`half-${i}`, undefined, [{ apiGroups: ['*'], resources: ['*'], verbs }]),
+      bound(`half-${i}`),
+    ]);
+    const ctx = ctxOf([...halves, service('lb', 'app', { app: 'web' }, { type: 'LoadBalancer' })]);
+    const admin = ctx.identity!.impacts[0]!;
+    expect([admin.impact, admin.scope]).toEqual(['cluster-admin', 'cluster-wide']);
+    expect(admin.via.map((v) => ctx.identity!.rights[v]!.binding.name)).toEqual(['web-half-0', 'web-half-1']);
+    const paths = ctx.paths.filter((p) => p.impact === 'cluster-admin');
+    expect(paths.map((p) => [p.score, p.steps.at(-2)!.name])).toEqual([[100, 'web-half-0'], [100, 'web-half-1']]);
+  });
+});
+
 describe('workload context: host access, network and paths', () => {
   it('lists host access and which parts take the node over', () => {
     const w = deployment('agent', 'app', {
