@@ -220,5 +220,17 @@ describe('helm/stance', () => {
     await fails(['--set', 'collector.enabled=false'], /agents\.collectorAddress is required/);
     await fails(['--set', 'collector.enabled=false', '--set', 'agents.collectorAddress=c.example.com:7071'], /agents\.tokenSecret is required/);
     expect(await helm(['template', 'stance', CHART_DIR, '--set', 'collector.enabled=false', '--set', 'agents.collectorAddress=c:1', '--set', 'agents.tokenSecret=t', '--set', 'agents.insecure=true'])).toContain('--insecure');
+    // This release's collector always serves TLS: plain-text agents could never connect to it.
+    await fails(['--set', 'agents.insecure=true'], /agents\.insecure is for a remote collector/);
+  });
+
+  it('lets the agents reach a remote collector on the port of its address through the NetworkPolicy', async () => {
+    const { objects } = await renderChart([...AGENTS_ONLY, '--set', 'agents.collectorAddress=stance.example.com:30071', '--set', 'networkPolicy.enabled=true']);
+    type Egress = { to?: unknown[]; ports: { port: number }[] };
+    for (const np of byKind(objects, 'NetworkPolicy')) {
+      const egress = (np as unknown as { spec: { egress: Egress[] } }).spec.egress;
+      expect(egress, np.metadata.name).toContainEqual({ ports: [{ protocol: 'TCP', port: 30071 }] });
+    }
+    expect(byKind(objects, 'NetworkPolicy').map((o) => o.metadata.name).sort()).toEqual(['stance-cluster-agent', 'stance-node-agent']);
   });
 });

@@ -81,6 +81,15 @@ describe('helm install / upgrade / uninstall against the dev cluster', () => {
     expect(secretData('stance', 'stance-ca')).toEqual(before.ca);
     expect(secretData('stance', 'stance-tls')['tls.crt']).not.toBe(before.tls['tls.crt']);
     expect(secretData('stance', 'stance-tls')['ca.crt']).toBe(before.tls['ca.crt']);
+    // A certificate with less than a third of its validity left is renewed by the next upgrade, from the same CA.
+    const renewed = secretData('stance', 'stance-tls')['tls.crt'];
+    const soon = String(Math.floor(Date.now() / 1000) + 86_400);
+    api.patch('Secret', 'stance', 'stance-tls', { metadata: { annotations: { 'stance.dev/not-after': soon } } });
+    await h(['upgrade', 'stance', CHART_DIR, '--namespace', 'stance', '--reuse-values']);
+    const tls = api.get('Secret', 'stance', 'stance-tls')!;
+    expect((tls as KubeObject & { data: Record<string, string> }).data['tls.crt']).not.toBe(renewed);
+    expect(Number(tls.metadata.annotations?.['stance.dev/not-after'])).toBeGreaterThan(Date.now() / 1000 + 800 * 86_400);
+    expect(secretData('stance', 'stance-tls')['ca.crt']).toBe(before.tls['ca.crt']);
     // An upgrade that removes an option removes its objects.
     await h(['upgrade', 'stance', CHART_DIR, '--namespace', 'stance', '--reuse-values', '--set', 'networkPolicy.enabled=false']);
     expect(releaseObjects('stance').filter((o) => o.startsWith('NetworkPolicy'))).toEqual([]);

@@ -174,6 +174,9 @@ stance.dev/exempt-reason: {{ .reason | quote }}
 {{- end -}}
 
 {{- define "stance.agentTlsArgs" -}}
+{{- if and .Values.agents.insecure .Values.collector.enabled (not .Values.agents.collectorAddress) }}
+{{- fail "agents.insecure is for a remote collector (agents.collectorAddress) that serves plain-text gRPC: this release's collector always serves TLS, so its agents could not connect" }}
+{{- end }}
 {{- if .Values.agents.insecure }}
 - --insecure
 {{- else }}
