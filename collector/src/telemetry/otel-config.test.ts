@@ -79,6 +79,9 @@ describe('loadOtelConfig', () => {
       [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318', OTEL_EXPORTER_OTLP_HEADERS: 'novalue' }, /OTEL_EXPORTER_OTLP_HEADERS.*key=value/],
       [{ OTEL_RESOURCE_ATTRIBUTES: 'a=%zz' }, /OTEL_RESOURCE_ATTRIBUTES.*percent/],
       [{ OTEL_LOGS_EXPORTER: 'console' }, /OTEL_LOGS_EXPORTER/],
+      // A signal's own variable is named, not the shared one it overrides.
+      [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318', OTEL_EXPORTER_OTLP_TIMEOUT: '5000', OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: '5s' }, /OTEL_EXPORTER_OTLP_METRICS_TIMEOUT/],
+      [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4318', OTEL_EXPORTER_OTLP_LOGS_COMPRESSION: 'zstd' }, /OTEL_EXPORTER_OTLP_LOGS_COMPRESSION.*gzip, none/],
     ];
     for (const [env, message] of bad) {
       expect(() => load(env), JSON.stringify(env)).toThrow(ConfigError);

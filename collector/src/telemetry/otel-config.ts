@@ -68,6 +68,12 @@ function bool(setting: string, raw: string | undefined): boolean {
 
 const nonEmpty = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
 
+/** The signal's own variable when it is set, else the shared one: an error names the one read. */
+function settingFor(env: NodeJS.ProcessEnv, S: string, suffix: string): string {
+  const own = `OTEL_EXPORTER_OTLP_${S}_${suffix}`;
+  return nonEmpty(env[own]) ? own : `OTEL_EXPORTER_OTLP_${suffix}`;
+}
+
 function signalExport(signal: Signal, env: NodeJS.ProcessEnv): SignalExport | undefined {
   const S = signal.toUpperCase();
   const exporter = nonEmpty(env[`OTEL_${S}_EXPORTER`]);
@@ -76,7 +82,7 @@ function signalExport(signal: Signal, env: NodeJS.ProcessEnv): SignalExport | un
   const base = nonEmpty(env.OTEL_EXPORTER_OTLP_ENDPOINT);
   if (!specific && !base) return undefined;
 
-  const protocolSetting = env[`OTEL_EXPORTER_OTLP_${S}_PROTOCOL`]?.trim() ? `OTEL_EXPORTER_OTLP_${S}_PROTOCOL` : 'OTEL_EXPORTER_OTLP_PROTOCOL';
+  const protocolSetting = settingFor(env, S, 'PROTOCOL');
   const protocol = parseEnum(protocolSetting, nonEmpty(env[protocolSetting]) ?? 'http/protobuf', OTLP_PROTOCOLS);
 
   let url: string;
@@ -87,14 +93,14 @@ function signalExport(signal: Signal, env: NodeJS.ProcessEnv): SignalExport | un
     const u = parseUrl('OTEL_EXPORTER_OTLP_ENDPOINT', base!);
     url = protocol === 'grpc' ? u.href : new URL(SIGNAL_PATH[signal], u.href.endsWith('/') ? u.href : `${u.href}/`).href;
   }
-  const timeoutRaw = nonEmpty(env[`OTEL_EXPORTER_OTLP_${S}_TIMEOUT`]) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_TIMEOUT) ?? '10000';
-  const compressionRaw = nonEmpty(env[`OTEL_EXPORTER_OTLP_${S}_COMPRESSION`]) ?? nonEmpty(env.OTEL_EXPORTER_OTLP_COMPRESSION) ?? 'none';
+  const timeoutSetting = settingFor(env, S, 'TIMEOUT');
+  const compressionSetting = settingFor(env, S, 'COMPRESSION');
   return {
     url,
     protocol,
     headers: { ...parseKeyValueList('OTEL_EXPORTER_OTLP_HEADERS', env.OTEL_EXPORTER_OTLP_HEADERS), ...parseKeyValueList(`OTEL_EXPORTER_OTLP_${S}_HEADERS`, env[`OTEL_EXPORTER_OTLP_${S}_HEADERS`]) },
-    timeoutMs: parseIntSetting('OTEL_EXPORTER_OTLP_TIMEOUT (ms)', timeoutRaw, 1, 600_000),
-    compression: parseEnum('OTEL_EXPORTER_OTLP_COMPRESSION', compressionRaw, ['gzip', 'none'] as const),
+    timeoutMs: parseIntSetting(`${timeoutSetting} (ms)`, nonEmpty(env[timeoutSetting]) ?? '10000', 1, 600_000),
+    compression: parseEnum(compressionSetting, nonEmpty(env[compressionSetting]) ?? 'none', ['gzip', 'none'] as const),
   };
 }
 

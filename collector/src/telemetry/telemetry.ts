@@ -58,7 +58,8 @@ export class CollectorTelemetry {
       if (otel.metrics) shutdowns.push((await startOtlpMetrics(otel.metrics, otel.metricIntervalMs, resource, figures, exports)).shutdown);
       log.info(describeOtel(otel), 'exporting findings and metrics over OTLP');
     } else {
-      log.info('no OTLP endpoint configured (OTEL_EXPORTER_OTLP_ENDPOINT): findings are not exported over OTLP');
+      // Named in full: an operator who set an endpoint and sees this looks for the switch that turned it off.
+      log.info('OTLP export off (no OTEL_EXPORTER_OTLP_ENDPOINT, or OTEL_SDK_DISABLED=true, or OTEL_LOGS_EXPORTER and OTEL_METRICS_EXPORTER=none): findings are not exported over OTLP');
     }
     return new CollectorTelemetry(prometheusRegistry(figures), exports, shutdowns, log);
   }
