@@ -95,6 +95,21 @@ describe('helm install / upgrade / uninstall against the dev cluster', () => {
     expect(releaseObjects('stance').filter((o) => o.startsWith('NetworkPolicy'))).toEqual([]);
   });
 
+  it('installs the agents only (multi-cluster): no collector and no generated Secret', async () => {
+    await h([
+      'install', 'remote', CHART_DIR, '--namespace', 'remote', '--create-namespace', '--set', 'clusterName=prod-us', '--set', 'collector.enabled=false',
+      '--set', 'agents.collectorAddress=stance-grpc.example.com:7071', '--set', 'agents.tokenSecret=stance-agent-tokens', '--set', 'agents.caSecret=stance-collector-ca',
+    ]);
+    expect(releaseObjects('remote')).toEqual([
+      'ClusterRole remote-stance-cluster-agent', 'ClusterRole remote-stance-node-agent',
+      'ClusterRoleBinding remote-stance-cluster-agent', 'ClusterRoleBinding remote-stance-node-agent',
+      'DaemonSet remote-stance-node-agent', 'Deployment remote-stance-cluster-agent',
+      'ServiceAccount remote-stance-cluster-agent', 'ServiceAccount remote-stance-node-agent',
+    ]);
+    await h(['uninstall', 'remote', '--namespace', 'remote']);
+    expect(releaseObjects('remote')).toEqual([]);
+  });
+
   it('installs every option (CRD kinds included) beside it, then uninstalls both, leaving nothing', async () => {
     await h(['install', 'full', CHART_DIR, '--namespace', 'full', '--create-namespace', '-f', ALL_OPTIONS_VALUES]);
     const full = releaseObjects('full');
