@@ -167,6 +167,15 @@ describe('dashboard in a browser', () => {
     await page.locator('.summary').filter({ hasText: /open finding/ }).waitFor();
     expect(await page.locator('tr', { hasText: 'root-shell' }).count()).toBe(0);
     await page.evaluate('window.stanceMarker = 42');
+    // Live means pushed, not polled: with the stream up and nothing changing, the page asks
+    // the API for nothing (a timer-driven refresh would show up here).
+    await page.locator('#live:not(.offline)').waitFor();
+    const asked: string[] = [];
+    const onRequest = (r: { url(): string }) => void (new URL(r.url()).pathname.startsWith('/api/') && asked.push(new URL(r.url()).pathname));
+    page.on('request', onRequest);
+    await page.waitForTimeout(4_000);
+    page.off('request', onRequest);
+    expect(asked).toEqual([]);
 
     const res = await fetch(`${api.url}/apis/apps/v1/namespaces/shop/deployments`, {
       method: 'POST',
