@@ -8,6 +8,7 @@ import { ApiTokenStore } from './http/auth/api-tokens.js';
 import { listenHttp } from './http/server.js';
 import { AgentAuthenticator } from './ingest/auth.js';
 import { AgentGrpcServer } from './ingest/grpc-server.js';
+import { TlsFiles } from './credentials/tls-files.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { AgentStore } from './store/agents.js';
 import { FindingsService } from './findings/findings-service.js';
@@ -41,6 +42,9 @@ export class Collector {
   readonly bindings: ClusterBindings;
   private readonly redactStored: () => void;
   private readonly grpc: AgentGrpcServer;
+  /** The certificates served (gRPC, HTTPS), read again every tlsReloadIntervalMs. */
+  private readonly tlsFiles: TlsFiles[];
+  private readonly httpTls: TlsFiles | undefined;
   findings!: FindingsService;
   risk!: RiskService;
   private telemetry: CollectorTelemetry | undefined;
@@ -74,11 +78,15 @@ export class Collector {
     };
     this.pipeline = new IngestPipeline(this.db, this.resources, this.agents, { maxBatch: 2000, log: createLogger('ingest'), storage: this.storage });
     const auth = new AgentAuthenticator(config.tokens, config.allowAnonymous);
+    const tlsLog = createLogger('tls');
+    const grpcTls = config.grpc.tls && new TlsFiles(config.grpc.tls, 'gRPC TLS (--tls-cert / --tls-key / --tls-client-ca)', tlsLog);
+    this.httpTls = config.http.tls && new TlsFiles(config.http.tls, 'HTTPS (--http-tls-cert / --http-tls-key)', tlsLog);
+    this.tlsFiles = [grpcTls, this.httpTls].filter((f): f is TlsFiles => f !== undefined);
     this.grpc = new AgentGrpcServer(
       {
         host: config.grpc.host,
         port: config.grpc.port,
-        ...(config.grpc.tls ? { tls: config.grpc.tls } : {}),
+        ...(grpcTls ? { tls: grpcTls } : {}),
         maxObjectBytes: config.maxObjectBytes,
         // An object plus the message around it: a peer cannot make a stream hold more.
         maxReceiveBytes: config.maxObjectBytes + 256 * 1024,
@@ -129,7 +137,8 @@ export class Collector {
       },
       log: createLogger('http'),
     });
-    const listener = await listenHttp(app.fetch, http);
+    const listener = await listenHttp(app.fetch, http, this.httpTls);
+    for (const files of this.tlsFiles) files.watch(this.config.tlsReloadIntervalMs);
     this.http = listener.server;
     this.httpPort = listener.port;
     this.ready = true;
@@ -143,7 +152,8 @@ export class Collector {
         apiAuth: http.apiTokens.length > 0 ? `${http.apiTokens.length} API tokens` : 'open (no API tokens)',
         grpc: `${hostForUrl(this.config.grpc.host)}:${this.grpcPort}`,
         tls: Boolean(this.config.grpc.tls),
-        mtls: Boolean(this.config.grpc.tls?.clientCa),
+        mtls: Boolean(this.config.grpc.tls?.ca),
+        ...(this.tlsFiles.length > 0 ? { certificatesValidUntil: this.tlsFiles.map((f) => f.certificate.notAfter), tlsReloadIntervalMs: this.config.tlsReloadIntervalMs } : {}),
         db: this.config.dbFile,
       },
       'collector listening',
@@ -229,6 +239,7 @@ export class Collector {
   /** Graceful: stop taking streams, commit what is queued, close the database. */
   async stop(): Promise<void> {
     this.ready = false;
+    for (const files of this.tlsFiles) files.stop();
     await this.grpc.stop();
     await this.pipeline.idle();
     this.storage.stop();

@@ -36,6 +36,7 @@ describe('loadCollectorConfig', () => {
       allowAnonymous: true,
       maxObjectBytes: 2 * 1024 * 1024,
       heartbeatIntervalMs: 5000,
+      tlsReloadIntervalMs: 30_000,
       customControls: [],
       allowedRegistries: [],
       systemExemptions: true,
@@ -135,7 +136,7 @@ describe('loadCollectorConfig', () => {
 
   it('serves TLS and mTLS when given certificate files', () => {
     const c = loadCollectorConfig({ grpcHost: '0.0.0.0', tlsCert: '/c.pem', tlsKey: '/k.pem', tlsClientCa: '/ca.pem' }, {});
-    expect(c.grpc.tls).toEqual({ cert: '/c.pem', key: '/k.pem', clientCa: '/ca.pem' });
+    expect(c.grpc.tls).toEqual({ cert: '/c.pem', key: '/k.pem', ca: '/ca.pem' });
     // Client certificates authenticate agents: no tokens needed, no anonymous access.
     expect(c.allowAnonymous).toBe(false);
   });
@@ -153,6 +154,7 @@ describe('loadCollectorConfig', () => {
     ['gRPC port', { grpcPort: '-1' }, {}, /--grpc-port/],
     ['heartbeat interval', { heartbeatInterval: 'soon' }, {}, /--heartbeat-interval/],
     ['posture interval', { postureInterval: '0ms' }, {}, /--posture-interval/],
+    ['TLS reload interval', {}, { STANCE_TLS_RELOAD_INTERVAL: 'weekly' }, /STANCE_TLS_RELOAD_INTERVAL/],
     ['max object size', { maxObjectBytes: '1' }, {}, /--max-object-bytes/],
     ['certificate without key', { tlsCert: '/c.pem' }, {}, /--tls-cert/],
     ['key without certificate', { tlsKey: '/k.pem' }, {}, /--tls-key/],

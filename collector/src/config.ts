@@ -5,7 +5,7 @@ import { ConfigError, parseDurationMs, parseIntSetting, parsePort, pick } from '
 import { isLoopbackHost } from '@stance/shared/net/loopback';
 import { validateGrants, parseTokenList, readTokensFile, type TokenGrant } from './ingest/grants.js';
 import { readApiTokensFile, type ApiToken } from './http/auth/api-tokens.js';
-import type { TlsFiles } from './ingest/grpc-server.js';
+import type { TlsFilePaths } from './credentials/tls-files.js';
 import { STANCE_VERSION } from '@stance/shared/version';
 import { loadOtelConfig, type OtelConfig } from './telemetry/otel-config.js';
 
@@ -30,6 +30,7 @@ export interface CollectorFlags {
   httpTlsKey?: string;
   metricsPublic?: boolean;
   insecureHttp?: boolean;
+  tlsReloadInterval?: string;
   /** false: --no-system-exemptions. */
   systemExemptions?: boolean;
 }
@@ -50,7 +51,9 @@ export interface CollectorConfig {
   dataDir: string;
   dbFile: string;
   http: HttpConfig;
-  grpc: { host: string; port: number; tls?: TlsFiles };
+  grpc: { host: string; port: number; tls?: TlsFilePaths };
+  /** How often the TLS files (gRPC and HTTPS) are read again for a renewed certificate. */
+  tlsReloadIntervalMs: number;
   tokens: TokenGrant[];
   allowAnonymous: boolean;
   maxObjectBytes: number;
@@ -106,7 +109,7 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
   const clientCa = pick(flags.tlsClientCa, env.STANCE_TLS_CLIENT_CA);
   if (Boolean(cert) !== Boolean(key)) throw new ConfigError('TLS (--tls-cert / --tls-key)', 'give both the certificate and the key');
   if (clientCa && !cert) throw new ConfigError('--tls-client-ca', 'mTLS needs --tls-cert and --tls-key too');
-  const tls: TlsFiles | undefined = cert && key ? { cert, key, ...(clientCa ? { clientCa } : {}) } : undefined;
+  const tls: TlsFilePaths | undefined = cert && key ? { cert, key, ...(clientCa ? { ca: clientCa } : {}) } : undefined;
 
   const loopback = isLoopbackHost(grpcHost);
   const insecure = flagOn(flags.insecure, env.STANCE_INSECURE);
@@ -139,6 +142,10 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
     // commander gives `true` when --no-system-exemptions is absent: only its `false` wins over the variable.
     systemExemptions: flags.systemExemptions !== false && env.STANCE_SYSTEM_EXEMPTIONS !== 'false',
     postureIntervalMs: parseDurationMs('posture interval (--posture-interval / STANCE_POSTURE_INTERVAL)', pick(flags.postureInterval, env.STANCE_POSTURE_INTERVAL) ?? '60s'),
+    tlsReloadIntervalMs: parseDurationMs(
+      'TLS reload interval (--tls-reload-interval / STANCE_TLS_RELOAD_INTERVAL)',
+      pick(flags.tlsReloadInterval, env.STANCE_TLS_RELOAD_INTERVAL) ?? '30s',
+    ),
     heartbeatIntervalMs: parseDurationMs(
       'heartbeat interval (--heartbeat-interval / STANCE_HEARTBEAT_INTERVAL)',
       pick(flags.heartbeatInterval, env.STANCE_HEARTBEAT_INTERVAL) ?? '5s',

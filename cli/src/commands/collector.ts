@@ -17,6 +17,10 @@ export function register(program: Command): void {
     .option('--tls-cert <file>', 'server certificate (STANCE_TLS_CERT)')
     .option('--tls-key <file>', 'server private key (STANCE_TLS_KEY)')
     .option('--tls-client-ca <file>', 'require client certificates signed by this CA (mTLS; STANCE_TLS_CLIENT_CA)')
+    .option(
+      '--tls-reload-interval <duration>',
+      'how often the TLS files (gRPC and HTTPS) are read again: a renewed certificate (cert-manager) is served without a restart (STANCE_TLS_RELOAD_INTERVAL, default 30s)',
+    )
     .option('--insecure', 'accept plain-text gRPC on a non-loopback address')
     .option('--api-tokens-file <file>', 'YAML/JSON file of HTTP API tokens: tokens: [{name, token, role: read|admin}] (STANCE_API_TOKENS_FILE); without it the API is open and served on loopback only')
     .option('--http-tls-cert <file>', 'serve the HTTP API over HTTPS with this certificate (STANCE_HTTP_TLS_CERT)')

@@ -1,9 +1,8 @@
-// Listens for the HTTP API: plain HTTP, or HTTPS with --http-tls-cert/--http-tls-key.
+// Listens for the HTTP API: plain HTTP, or HTTPS with --http-tls-cert/--http-tls-key, whose
+// certificate follows its files (a renewal reaches new connections without a restart).
 import { serve, type ServerType } from '@hono/node-server';
-import { readFileSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
-import { ConfigError } from '@stance/shared/config/index';
-import type { HttpConfig } from '../config.js';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { TlsFiles } from '../credentials/tls-files.js';
 
 export interface HttpListener {
   server: ServerType;
@@ -11,22 +10,26 @@ export interface HttpListener {
   url: string;
 }
 
-function read(file: string, setting: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw new ConfigError(setting, `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-}
-
-export function listenHttp(fetch: (req: Request) => Response | Promise<Response>, config: HttpConfig): Promise<HttpListener> {
-  const tls = config.tls ? { cert: read(config.tls.cert, '--http-tls-cert'), key: read(config.tls.key, '--http-tls-key') } : undefined;
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+export function listenHttp(
+  fetch: (req: Request) => Response | Promise<Response>,
+  where: { host: string; port: number },
+  tls?: TlsFiles,
+): Promise<HttpListener> {
+  const host = where.host.includes(':') ? `[${where.host}]` : where.host;
   return new Promise((resolve, reject) => {
     const server = serve(
-      { fetch, hostname: config.host, port: config.port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) },
+      {
+        fetch,
+        hostname: where.host,
+        port: where.port,
+        ...(tls ? { createServer: createHttpsServer, serverOptions: { cert: tls.current.cert, key: tls.current.key } } : {}),
+      },
       (info) => resolve({ server, port: info.port, url: `${tls ? 'https' : 'http'}://${host}:${info.port}` }),
     );
+    if (tls) {
+      const unsubscribe = tls.onChange((m) => (server as HttpsServer).setSecureContext({ cert: m.cert, key: m.key }));
+      server.once('close', unsubscribe);
+    }
     server.once('error', reject);
   });
 }

@@ -1,23 +1,18 @@
 // The collector's gRPC endpoint: TLS unless both ends are loopback, keepalive, and one
 // AgentSession per stream.
 import { Server, ServerCredentials } from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
 import { AgentServiceService } from '@stance/proto';
 import type { Logger } from '@stance/shared/log/index';
+import type { TlsFiles } from '../credentials/tls-files.js';
+import { reloadingServerCredentials } from './grpc-credentials.js';
 import { AgentSession, type SessionDeps, type SessionOptions } from './agent-session.js';
 import { RefusalLog } from './refusal-log.js';
 import { SessionRegistry } from './session-registry.js';
 
-export interface TlsFiles {
-  cert: string;
-  key: string;
-  /** When set, client certificates are required and verified against it (mTLS). */
-  clientCa?: string;
-}
-
 export interface GrpcServerOptions extends SessionOptions {
   host: string;
   port: number;
+  /** Certificate and key, and a client CA when client certificates are required (mTLS). */
   tls?: TlsFiles;
   maxReceiveBytes: number;
   /** Streams that may be open without having said Hello yet (default 64). */
@@ -65,13 +60,7 @@ export class AgentGrpcServer {
   }
 
   async start(): Promise<void> {
-    const creds = this.opts.tls
-      ? ServerCredentials.createSsl(
-          this.opts.tls.clientCa ? readFileSync(this.opts.tls.clientCa) : null,
-          [{ cert_chain: readFileSync(this.opts.tls.cert), private_key: readFileSync(this.opts.tls.key) }],
-          Boolean(this.opts.tls.clientCa),
-        )
-      : ServerCredentials.createInsecure();
+    const creds = this.opts.tls ? reloadingServerCredentials(this.opts.tls) : ServerCredentials.createInsecure();
     const host = this.opts.host.includes(':') ? `[${this.opts.host}]` : this.opts.host;
     this.port = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(`${host}:${this.opts.port}`, creds, (err, port) => (err ? reject(err) : resolve(port))),

@@ -1,0 +1,131 @@
+// A certificate, its key and optionally a CA bundle, read from files and read again when they
+// change. cert-manager, and any certificate mounted from a Secret, is renewed in place: a
+// collector that read its files once would serve the old certificate until it expired and
+// every agent refused it. Each new set is checked before use (the PEM parses, the key belongs
+// to the certificate); a bad or half-written set is logged and the last good one kept.
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
+import type { Logger } from '@stance/shared/log/index';
+import { ConfigError } from '@stance/shared/config/index';
+
+export interface TlsFilePaths {
+  cert: string;
+  key: string;
+  /** CA bundle that client certificates must chain to (mTLS). */
+  ca?: string;
+}
+
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
+  ca?: Buffer;
+}
+
+/** What the logs say of a certificate: never the key. */
+export interface CertificateSummary {
+  subject: string;
+  notAfter: string;
+  sha256: string;
+}
+
+type Listener = (material: TlsMaterial) => void;
+
+export class TlsFiles {
+  private material: TlsMaterial;
+  private digest: string;
+  /** Digest of the last set refused, so a bad set is logged once, not at every poll. */
+  private refusedDigest: string | undefined;
+  private readonly listeners = new Set<Listener>();
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Reads and checks the files now: a missing file or a key that does not match is a
+   * ConfigError naming `setting`, before anything listens.
+   */
+  constructor(
+    readonly paths: TlsFilePaths,
+    private readonly setting: string,
+    private readonly log: Logger,
+  ) {
+    const read = this.read();
+    if ('error' in read) throw new ConfigError(setting, read.error);
+    this.material = read.material;
+    this.digest = read.digest;
+  }
+
+  get current(): TlsMaterial {
+    return this.material;
+  }
+
+  get certificate(): CertificateSummary {
+    return summarize(this.material.cert);
+  }
+
+  /** Called with each new good set; returns the way to stop listening. */
+  onChange(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Polls the files every `intervalMs` (content, not mtime: Secret volumes swap a symlink). */
+  watch(intervalMs: number): void {
+    this.stop();
+    this.timer = setInterval(() => this.check(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Reads the files again; uses them when they changed and are good. True when they were taken. */
+  check(): boolean {
+    const read = this.read();
+    if ('error' in read) {
+      if (read.digest !== this.refusedDigest) {
+        this.log.warn({ setting: this.setting, files: this.paths, reason: read.error }, 'TLS files changed but cannot be used; keeping the certificate in use');
+      }
+      this.refusedDigest = read.digest;
+      return false;
+    }
+    if (read.digest === this.digest) return false;
+    this.material = read.material;
+    this.digest = read.digest;
+    this.refusedDigest = undefined;
+    this.log.info({ setting: this.setting, certificate: this.certificate }, 'TLS certificate reloaded');
+    for (const listener of this.listeners) listener(read.material);
+    return true;
+  }
+
+  private read(): { material: TlsMaterial; digest: string } | { error: string; digest: string | undefined } {
+    let material: TlsMaterial;
+    try {
+      material = {
+        cert: readFileSync(this.paths.cert),
+        key: readFileSync(this.paths.key),
+        ...(this.paths.ca ? { ca: readFileSync(this.paths.ca) } : {}),
+      };
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      return { error: `cannot read ${e.path ?? 'a TLS file'}: ${e.code ?? e.message}`, digest: undefined };
+    }
+    const hash = createHash('sha256');
+    for (const part of [material.cert, material.key, material.ca ?? Buffer.alloc(0)]) hash.update(part).update('\0');
+    const digest = hash.digest('hex');
+    try {
+      // Throws on unparsable PEM and on a key that does not belong to the certificate.
+      createSecureContext({ cert: material.cert, key: material.key, ...(material.ca ? { ca: material.ca } : {}) });
+      summarize(material.cert);
+    } catch (err) {
+      return { error: `${this.paths.cert} / ${this.paths.key}${this.paths.ca ? ` / ${this.paths.ca}` : ''}: ${(err as Error).message}`, digest };
+    }
+    return { material, digest };
+  }
+}
+
+function summarize(pem: Buffer): CertificateSummary {
+  const x = new X509Certificate(pem);
+  return { subject: x.subject.replace(/\n/g, ', '), notAfter: new Date(x.validTo).toISOString(), sha256: x.fingerprint256 };
+}
