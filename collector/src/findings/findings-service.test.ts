@@ -119,6 +119,22 @@ describe('FindingsService', () => {
     expect(service.stats).toMatchObject({ opened: 2, resolved: 1 });
   });
 
+  it('applies an exception in the background, a page at a time, not inside the call that adds it', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => upsert(deployment(`web-${i}`, 'app', `m${i}`, '1', true)));
+    await send(...many);
+    expect(service.store.finding('c1', PRIVILEGED, 'm0')?.status).toBe('open');
+    const exception = service.exceptions.add({ controlId: PRIVILEGED, reason: 'every namespace, for the test' }, 'test');
+    service.reevaluateFor(exception, now);
+    expect(service.store.finding('c1', PRIVILEGED, 'm0')?.status).toBe('open'); // nothing yet: the caller goes on
+    // The event loop turns between pages: a callback queued now runs before the last page
+    // (objects are paged by name: web-999 comes last).
+    let midway: string | undefined;
+    setImmediate(() => (midway = service.store.finding('c1', PRIVILEGED, 'm999')?.status));
+    await service.idle();
+    expect(midway).toBe('open');
+    for (const uid of ['m0', 'm600', 'm999', 'm1199']) expect(service.store.finding('c1', PRIVILEGED, uid)?.status).toBe('excepted');
+  });
+
   it('publishes each transition after its commit: opened, updated, excepted, unexcepted, resolved', async () => {
     await send(upsert(deployment('web', 'app', 'd1', '1', true)));
     const twoPrivileged = deployment('web', 'app', 'd1', '2', true);
@@ -127,8 +143,10 @@ describe('FindingsService', () => {
     await send(upsert(twoPrivileged));
     const exception = service.exceptions.add({ controlId: PRIVILEGED, namespace: 'app', reason: 'accepted for the test' }, 'test');
     service.reevaluateFor(exception, now);
+    await service.idle();
     service.exceptions.remove(exception.id, 'test', 'no longer needed');
     service.reevaluateFor(exception, now);
+    await service.idle();
     await send(upsert(deployment('web', 'app', 'd1', '3', false)));
     await service.feed.idle();
 

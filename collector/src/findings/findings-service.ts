@@ -2,6 +2,7 @@
 //   scheduler        when evaluation runs (queue, coalescing, snapshot holds, idle)
 //   evaluator        the per-cluster engines applied to changes, dependents or objects
 //   reconciler       the start-up full re-evaluation
+//   scope re-evaluation  the objects an exception takes in, in the background
 //   outcome recorder outcomes → posture tallies and the finding state machine
 //   finding state    opened / reopened / updated / excepted / unexcepted / resolved
 //   change feed      the history (in the same transaction) and, after each commit, the
@@ -10,14 +11,12 @@
 // A crash loses only queued work, which the next start's reconciliation redoes.
 import type { Control, EngineConfig } from '@stance/shared/engine/index';
 import type { Logger } from '@stance/shared/log/index';
-import type { KubeObject } from '@stance/shared/model/index';
 import type { StateChange } from '../ingest/pipeline.js';
 import type { Db } from '../store/database.js';
 import type { ResourceStore } from '../store/resources.js';
 import { EngineRegistry } from './engines.js';
 import { Evaluator } from './evaluator.js';
 import type { ExceptionRow, ExceptionStore } from './exceptions.js';
-import { globMatch } from './exceptions.js';
 import { ChangeFeed } from './feed/change-feed.js';
 import { HistoryWriter } from './feed/history-writer.js';
 import type { FindingRisk } from './finding-risk.js';
@@ -29,6 +28,7 @@ import { PostureTallies } from './posture.js';
 import type { FailureListener } from './failure.js';
 import { Reconciler } from './reconciler.js';
 import { EvaluationScheduler } from './scheduler.js';
+import { ScopeReevaluation } from './scope-reevaluation.js';
 import { SubjectCodes } from './subject-codes.js';
 
 export interface FindingsOptions {
@@ -50,10 +50,11 @@ export class FindingsService {
   private readonly evaluator: Evaluator;
   private readonly scheduler: EvaluationScheduler;
   private readonly reconciler: Reconciler;
+  private readonly scope: ScopeReevaluation;
 
   constructor(
-    private readonly db: Db,
-    private readonly resources: ResourceStore,
+    db: Db,
+    resources: ResourceStore,
     readonly store: FindingsStore,
     readonly controls: readonly Control[],
     config: EngineConfig,
@@ -75,6 +76,7 @@ export class FindingsService {
     this.evaluator = new Evaluator(db, resources, this.engines, recorder, this.feed, codes, this.lists, opts.risk);
     this.scheduler = new EvaluationScheduler(db, this.evaluator, log, opts.onFailure);
     this.reconciler = new Reconciler(db, this.evaluator, controls, log, opts.onFailure);
+    this.scope = new ScopeReevaluation(db, resources, this.evaluator, this.scheduler, log, opts.onFailure);
   }
 
   /** Pipeline hook: one committed state change. */
@@ -103,32 +105,16 @@ export class FindingsService {
     return this.scheduler.around(() => this.reconciler.run(() => this.scheduler.isStopped));
   }
 
-  /** Re-evaluates every subject an exception can cover (after it was added, removed or expired). */
-  reevaluateFor(exception: ExceptionRow, now = Date.now()): number {
-    const clusters = exception.cluster ? [exception.cluster] : this.db.prepare<[], { id: string }>('SELECT id FROM clusters').all().map((r) => r.id);
-    let n = 0;
-    for (const clusterId of clusters) {
-      const objects = this.coveredBy(exception, clusterId);
-      this.evaluator.objects(clusterId, objects, now);
-      n += objects.length;
-    }
-    return n;
+  /**
+   * Re-evaluates, in the background, every object an exception's scope takes in (after it
+   * was added, withdrawn or expired); `idle()` waits for it.
+   */
+  reevaluateFor(exception: ExceptionRow, now = Date.now()): void {
+    this.scope.enqueue(exception, now);
   }
 
   engineStats(clusterId: string): { subjects: number; readKeys: number; lookupKeys: number } | undefined {
     const stats = this.engines.stats(clusterId);
     return stats ? { ...stats, lookupKeys: this.lists.lookupKeys(clusterId) } : undefined;
-  }
-
-  /** The stored objects of a cluster that an exception's scope takes in. */
-  private coveredBy(exception: ExceptionRow, clusterId: string): KubeObject[] {
-    const objects: KubeObject[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = this.resources.query({ cluster: clusterId, ...(exception.kind ? { kind: exception.kind } : {}), ...(exception.namespace !== undefined ? { namespace: exception.namespace } : {}), limit: 1000, ...(cursor ? { cursor } : {}) });
-      for (const r of page.items) if (exception.name === undefined || globMatch(exception.name, r.name)) objects.push(r.object);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return objects;
   }
 }

@@ -100,7 +100,8 @@ describe('EvaluationScheduler', () => {
     // One ingest batch, so the scheduler sees a bulk backlog (≥ 5,000) at once.
     await s.send(...Array.from({ length: 6000 }, (_, i) => upsert(deployment(`d-${i}`))));
     await s.service.idle();
-    expect(s.logged).toContain('an evaluation failed; redoing its slice chunk by chunk');
+    // A slice holds as many chunks as fit in its time: on a slow machine d-2500's chunk can
+    // be a slice of its own, so the redo message is not asserted, only what was kept.
     expect(s.logged).toContain('evaluation failed');
     // Chunks are 500 changes: d-2500's chunk is lost, its neighbours' are not.
     expect(s.open('pod.privileged', 'd-0')).toBe(true);

@@ -75,7 +75,7 @@ export function exceptionRoutes(app: OpenAPIHono, deps: { findings: FindingsServ
       summary: 'Accept a risk: matching findings become excepted',
       request: { body: { content: { 'application/json': { schema: Body } }, required: true } },
       responses: {
-        201: { description: 'Created', content: { 'application/json': { schema: ExceptionSchema.extend({ reevaluated: z.number() }) } } },
+        201: { description: 'Created; the findings it covers turn excepted in the background (transitions on /api/v1/events)', content: { 'application/json': { schema: ExceptionSchema } } },
         400: { description: 'Invalid exception' },
       },
     }),
@@ -96,9 +96,9 @@ export function exceptionRoutes(app: OpenAPIHono, deps: { findings: FindingsServ
         },
         who(c),
       );
-      const reevaluated = deps.findings.reevaluateFor(row);
-      deps.log.info({ exception: row.id, by: row.createdBy, controlId: row.controlId, scope: { cluster: row.cluster, namespace: row.namespace, kind: row.kind, name: row.name }, reason: row.reason, reevaluated }, 'exception created');
-      return c.json({ ...present(row), reevaluated }, 201);
+      deps.findings.reevaluateFor(row);
+      deps.log.info({ exception: row.id, by: row.createdBy, controlId: row.controlId, scope: { cluster: row.cluster, namespace: row.namespace, kind: row.kind, name: row.name }, reason: row.reason }, 'exception created');
+      return c.json(present(row), 201);
     },
   );
 
