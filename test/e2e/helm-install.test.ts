@@ -110,6 +110,20 @@ describe('helm install / upgrade / uninstall against the dev cluster', () => {
     expect(releaseObjects('remote')).toEqual([]);
   });
 
+  it('keeps the generated Secrets on uninstall when asked, and a reinstall adopts them with the same tokens and CA', async () => {
+    const generated = ['kept-stance-agent-tokens', 'kept-stance-api-tokens', 'kept-stance-ca', 'kept-stance-tls'];
+    await h(['install', 'kept', CHART_DIR, '--namespace', 'kept', '--create-namespace', '--set', 'keepGeneratedSecrets=true']);
+    for (const name of generated) expect(api.get('Secret', 'kept', name)?.metadata.annotations?.['helm.sh/resource-policy'], name).toBe('keep');
+    const before = Object.fromEntries(generated.map((name) => [name, secretData('kept', name)]));
+    await h(['uninstall', 'kept', '--namespace', 'kept']);
+    expect(releaseObjects('kept')).toEqual(generated.map((name) => `Secret ${name}`));
+    await h(['install', 'kept', CHART_DIR, '--namespace', 'kept', '--set', 'keepGeneratedSecrets=true']);
+    for (const name of generated) expect(secretData('kept', name), name).toEqual(before[name]);
+    await h(['uninstall', 'kept', '--namespace', 'kept']);
+    for (const name of generated) api.remove('Secret', 'kept', name);
+    expect(releaseObjects('kept')).toEqual([]);
+  });
+
   it('installs every option (CRD kinds included) beside it, then uninstalls both, leaving nothing', async () => {
     await h(['install', 'full', CHART_DIR, '--namespace', 'full', '--create-namespace', '-f', ALL_OPTIONS_VALUES]);
     const full = releaseObjects('full');

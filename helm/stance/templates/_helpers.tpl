@@ -225,3 +225,11 @@ Stance's cluster agent lists and watches Secrets as metadata only (PartialObject
 {{- define "stance.agentProbeReason" -}}
 It serves no port to probe: it exits on an unrecoverable error (the kubelet restarts it), and the collector reports each agent as connected, stale or disconnected from its heartbeats.
 {{- end -}}
+
+{{/*
+Generated Secrets (tokens, CA, certificate) outlive `helm uninstall` when keepGeneratedSecrets
+is on: a reinstall of the same release adopts them, so remote agents keep their tokens and CA.
+*/}}
+{{- define "stance.keepAnnotation" -}}
+{{- if .Values.keepGeneratedSecrets }}helm.sh/resource-policy: keep{{ end }}
+{{- end }}
