@@ -13,7 +13,24 @@ export interface ExemptionRule {
   namePrefixes?: readonly string[];
   /** Labels the subject must carry (all of them, exact values). */
   labels?: Readonly<Record<string, string>>;
+  /**
+   * A binding's subjects must all be Kubernetes' own: `system:` users and groups, service
+   * accounts of kube-system. Keeps a `system:` name alone from exempting a binding made for
+   * a person.
+   */
+  systemSubjectsOnly?: boolean;
   reason: string;
+}
+
+interface Subject {
+  kind?: string;
+  name?: string;
+  namespace?: string;
+}
+
+function systemSubjectsOnly(binding: KubeObject): boolean {
+  const subjects = (binding as { subjects?: Subject[] }).subjects ?? [];
+  return subjects.every((s) => (s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : (s.name ?? '').startsWith('system:')));
 }
 
 function controlMatches(patterns: readonly string[], controlId: string): boolean {
@@ -32,6 +49,7 @@ export function ruleMatches(rule: ExemptionRule, controlId: string, subject: Kub
     const labels = subject.metadata.labels ?? {};
     for (const [k, v] of Object.entries(rule.labels)) if (labels[k] !== v) return false;
   }
+  if (rule.systemSubjectsOnly && !systemSubjectsOnly(subject)) return false;
   return true;
 }
 

@@ -43,4 +43,14 @@ describe('rbac.binding-missing-role', () => {
     expect(exempt.message).toContain('platform defaults');
     expect(outcomesByName([sys], bindingMissingRole, { systemExemptions: false }).get('ClusterRoleBinding/system:kube-dns')!.status).toBe('fail');
   });
+
+  it('does not except a system: name that binds someone other than Kubernetes itself', () => {
+    const components = binding('system:monitoring', undefined, { kind: 'ClusterRole', name: 'gone' }, [user('system:kube-scheduler'), group('system:nodes'), sa('metrics', 'kube-system')]);
+    const person = binding('system:backdoor', undefined, { kind: 'ClusterRole', name: 'gone' }, [sa('metrics', 'kube-system'), user('mallory')]);
+    const appSa = binding('system:app', 'app', { kind: 'Role', name: 'gone' }, [sa('web', 'app')]);
+    const out = outcomesByName([components, person, appSa], bindingMissingRole);
+    expect(out.get('ClusterRoleBinding/system:monitoring')!.status).toBe('exempt');
+    expect(out.get('ClusterRoleBinding/system:backdoor')!.status).toBe('fail');
+    expect(out.get('RoleBinding/system:app')!.status).toBe('fail');
+  });
 });

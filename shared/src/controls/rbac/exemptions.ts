@@ -48,6 +48,7 @@ export const rbacExemptions: readonly ExemptionRule[] = [
     controls: ['rbac.binding-missing-role'],
     kinds: ['RoleBinding', 'ClusterRoleBinding'],
     namePrefixes: ['system:'],
+    systemSubjectsOnly: true,
     reason:
       'Kubernetes\' own system: bindings are platform defaults: the control plane, its controllers and add-ons create and reconcile the roles they refer to, which manifests and partial views often leave out',
   },
