@@ -236,7 +236,20 @@ describe('GET /api/v1/findings', () => {
   });
 });
 
+describe('a required parameter left out', () => {
+  it('answers 400 saying it is required, not zod\'s "expected string, received undefined"', async () => {
+    const { status, body } = await get('/api/v1/frameworks/pss-baseline/report');
+    expect(status).toBe(400);
+    expect(body.error).toEqual({ code: 'invalid_request', message: 'cluster: required' });
+  });
+});
+
 describe('GET /openapi.json', () => {
+  it('describes retiring a cluster id as the store does it: for good, not released to the next credential', async () => {
+    const { body } = await get('/openapi.json');
+    expect(body.paths['/api/v1/clusters/{id}/binding'].delete.summary).toMatch(/^Retire a cluster id \(admin\): no credential may write it again/);
+  });
+
   it('is an OpenAPI document with the API paths', async () => {
     const { status, body } = await get('/openapi.json');
     expect(status).toBe(200);

@@ -24,7 +24,7 @@ export const MAX_AGENTS_PER_CLUSTER = 10_000;
 export class Admission {
   private readonly register: (grant: AgentGrant, h: HelloClaims, now: number) => { committedSeq: number; newBinding: boolean };
 
-  constructor(db: Db, agents: AgentStore, bindings: ClusterBindings, private readonly auth: AgentAuthenticator) {
+  constructor(db: Db, agents: AgentStore, private readonly bindings: ClusterBindings, private readonly auth: AgentAuthenticator) {
     const namedElsewhere = db.prepare<[string, string], { id: string }>('SELECT id FROM clusters WHERE name = ? AND id != ?');
     this.register = db.transaction((grant: AgentGrant, h: HelloClaims, now: number) => {
       const owner = bindingOwner(grant);
@@ -51,6 +51,11 @@ export class Admission {
       const committedSeq = agents.connect(h, now);
       return { committedSeq, newBinding: created };
     });
+  }
+
+  /** Calls `end` when an admin retires `clusterId`; returns the unsubscribe. */
+  onRetire(clusterId: string, end: () => void): () => void {
+    return this.bindings.onRetire(clusterId, end);
   }
 
   /** Throws PermissionError when the grant does not cover the claims; storage errors propagate. */

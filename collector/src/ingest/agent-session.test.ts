@@ -123,19 +123,20 @@ describe('AgentSession', () => {
   let pipeline: FakePipeline;
   let registry: SessionRegistry<AgentSession>;
   let storage: StorageHealth;
+  let bindings: ClusterBindings;
   const sessions: AgentSession[] = [];
 
-  function session(call: FakeCall, auth = new AgentAuthenticator(GRANTS, false)): AgentSession {
+  function session(call: FakeCall, auth = new AgentAuthenticator(GRANTS, false), sessionLog = log): AgentSession {
     const deps = {
       pipeline: pipeline as unknown as IngestPipeline,
       agents,
       auth,
-      admission: new Admission(db, agents, new ClusterBindings(db), auth),
+      admission: new Admission(db, agents, bindings, auth),
       registry,
       storage,
       refusals: new RefusalLog(log),
       redact: (o: Parameters<typeof redactCredentials>[0]) => redactCredentials(o, () => '00000000'),
-      log,
+      log: sessionLog,
     };
     const s = new AgentSession(call as never, deps, OPTS, () => undefined);
     sessions.push(s);
@@ -145,6 +146,7 @@ describe('AgentSession', () => {
   beforeEach(() => {
     db = openDatabase(join(dir, `db-${++fileNo}.sqlite`));
     agents = new AgentStore(db);
+    bindings = new ClusterBindings(db);
     pipeline = new FakePipeline();
     registry = new SessionRegistry(3);
     storage = new StorageHealth(db, log, 50);
@@ -185,6 +187,34 @@ describe('AgentSession', () => {
     }
     expect(registry.pending).toBe(0);
     expect(agents.agents()).toEqual([]);
+  });
+
+  it('logs a refused Hello with the grant named once (valid JSON for every log reader)', () => {
+    const a = new FakeCall(PROD);
+    session(a);
+    a.send(hello()); // prod's grant binds uid-1
+    const lines: string[] = [];
+    const b = new FakeCall(STAGING);
+    session(b, undefined, pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) }));
+    b.send(hello({ clusterName: 'staging', agentId: 'intruder', sessionId: 's-log' }));
+    const refused = lines.find((l) => l.includes('"agent refused"'))!;
+    expect(refused.match(/"grant":/g)).toHaveLength(1);
+    expect(JSON.parse(refused)).toMatchObject({ grant: 'staging', clusterId: 'uid-1', agentId: 'intruder' });
+  });
+
+  it('ends the live streams of a cluster id an admin retires, and only those', () => {
+    const a = new FakeCall(PROD);
+    session(a);
+    a.send(hello());
+    const other = new FakeCall(STAGING);
+    session(other);
+    other.send(hello({ clusterId: 'uid-2', clusterName: 'staging', agentId: 'agent-2', sessionId: 's-2' }));
+    expect(bindings.retire('uid-1')).toBeDefined();
+    expect(a.error).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/uid-1 was retired/) });
+    expect(other.error).toBeUndefined();
+    a.send(pod(1));
+    expect(pipeline.depth).toBe(0);
+    expect(agents.agents().find((x) => x.agentId === 'agent-1')?.connected).toBe(false);
   });
 
   it('binds a cluster id to the grant that registered it and refuses it to any other grant', () => {

@@ -56,6 +56,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
   private paused = false;
   private closed = false;
   private superseded = false;
+  private stopWatchingRetire: () => void = () => undefined;
   private log: Logger;
 
   /**
@@ -234,7 +235,8 @@ export class AgentSession implements IngestSession, RegisteredSession {
       admitted = this.deps.admission.admit(grant, claims);
     } catch (err) {
       if (err instanceof PermissionError) {
-        this.log.warn({ clusterName: claims.clusterName, clusterId: h.clusterId, agentId: h.agentId, mode, grant: grant.name, reason: err.message }, 'agent refused');
+        // `grant` is on this.log already (a second one would repeat the key in the JSON line).
+        this.log.warn({ clusterName: claims.clusterName, clusterId: h.clusterId, agentId: h.agentId, mode, reason: err.message }, 'agent refused');
         return this.fail(status.PERMISSION_DENIED, err.message);
       }
       if (this.deps.storage.report(err, 'agent hello')) return this.fail(status.UNAVAILABLE, 'storage unavailable: keep buffering and retry');
@@ -247,6 +249,10 @@ export class AgentSession implements IngestSession, RegisteredSession {
     this.mode = mode;
     this.nodeName = h.nodeName;
     this.deps.registry.admitted(h.clusterId, h.agentId, this);
+    // Retiring the id ends this stream too: "nobody may write it" holds for streams already open.
+    this.stopWatchingRetire = this.deps.admission.onRetire(h.clusterId, () =>
+      this.fail(status.PERMISSION_DENIED, `cluster id ${h.clusterId} was retired by an admin; no credential may write it`),
+    );
     this.log = this.log.child({ clusterId: h.clusterId, agentId: h.agentId });
     const committed = admitted.committedSeq;
     this.committedSeq = committed;
@@ -282,6 +288,7 @@ export class AgentSession implements IngestSession, RegisteredSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.idleTimer);
+    this.stopWatchingRetire();
     if (this.paused) this.call.resume();
     if (this.sessionId) {
       this.deps.registry.closed(this, { clusterId: this.clusterId, agentId: this.agentId });

@@ -45,6 +45,8 @@ function toBinding(r: Row): ClusterBinding {
 
 export class ClusterBindings {
   private readonly stmt;
+  /** Live streams of a cluster id, to be ended when an admin retires it (the check at Hello is not enough). */
+  private readonly retireWatchers = new Map<string, Set<() => void>>();
 
   constructor(db: Db) {
     this.stmt = {
@@ -98,6 +100,17 @@ export class ClusterBindings {
     const r = this.stmt.byCluster.get(clusterId);
     if (!r || r.grant_name.startsWith(RETIRED)) return undefined;
     this.stmt.retire.run(clusterId);
+    for (const end of [...(this.retireWatchers.get(clusterId) ?? [])]) end();
     return toBinding(r);
+  }
+
+  /** Calls `end` when `clusterId` is retired; returns the unsubscribe. */
+  onRetire(clusterId: string, end: () => void): () => void {
+    const set = this.retireWatchers.get(clusterId) ?? new Set();
+    this.retireWatchers.set(clusterId, set.add(end));
+    return () => {
+      set.delete(end);
+      if (set.size === 0 && this.retireWatchers.get(clusterId) === set) this.retireWatchers.delete(clusterId);
+    };
   }
 }

@@ -32,7 +32,7 @@ export function readApiTokensFile(file: string, setting = '--api-tokens-file'): 
     const where = `${file}: tokens[${i}]`;
     if (typeof g.name !== 'string' || !/^[\w.@:-]{1,64}$/.test(g.name)) throw new ConfigError(setting, `${where}: name must be 1-64 letters, digits or ._@:-`);
     if (typeof g.token !== 'string' || g.token.length < MIN_TOKEN || !TOKEN_CHARS.test(g.token)) {
-      throw new ConfigError(setting, `${where} (${g.name}): the token must have at least ${MIN_TOKEN} characters of A-Z a-z 0-9 . _ ~ + / - (e.g. openssl rand -base64 32)`);
+      throw new ConfigError(setting, `${where} (${g.name}): the token must have at least ${MIN_TOKEN} characters of A-Z a-z 0-9 . _ ~ + / -, then optional = padding (e.g. openssl rand -base64 32)`);
     }
     if (!(API_ROLES as readonly unknown[]).includes(g.role)) throw new ConfigError(setting, `${where} (${g.name}): role must be one of ${API_ROLES.join(', ')}`);
     if (names.has(g.name)) throw new ConfigError(setting, `${file}: two tokens are named "${g.name}"`);

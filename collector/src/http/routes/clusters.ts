@@ -95,7 +95,7 @@ export function clusterRoutes(app: OpenAPIHono, deps: ClusterRouteDeps): void {
     createRoute({
       method: 'delete',
       path: '/api/v1/clusters/{id}/binding',
-      summary: 'Release a cluster id from the agent credential it is bound to (admin): the next credential to register it binds it',
+      summary: 'Retire a cluster id (admin): no credential may write it again; the grants it was bound to may then register a new id',
       request: { params: z.object({ id: z.string().min(1).openapi({ param: { name: 'id', in: 'path' } }) }) },
       responses: { 204: { description: 'Retired' }, 404: { description: 'Not bound, or retired already' } },
     }),
