@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--tls-ca <file>', 'CA that signed the collector certificate (STANCE_TLS_CA)')
     .option('--tls-cert <file>', 'client certificate for mTLS (STANCE_TLS_CERT)')
     .option('--tls-key <file>', 'client key for mTLS (STANCE_TLS_KEY)')
-    .option('--insecure', 'plain-text gRPC to a non-loopback collector')
+    .option('--insecure', 'plain-text gRPC to a non-loopback collector (STANCE_INSECURE=true)')
     .option('--kubeconfig <file>', 'kubeconfig (KUBECONFIG; in-cluster config when absent)')
     .option('--cluster-name <name>', 'cluster name shown in Stance (STANCE_CLUSTER_NAME, default "default")')
     .option('--cluster-id <uid>', 'cluster id when the agent cannot read kube-system (STANCE_CLUSTER_ID; node mode)')

@@ -21,7 +21,7 @@ export function register(program: Command): void {
       '--tls-reload-interval <duration>',
       'how often the TLS files (gRPC and HTTPS) are read again: a renewed certificate (cert-manager) is served without a restart (STANCE_TLS_RELOAD_INTERVAL, default 30s)',
     )
-    .option('--insecure', 'accept plain-text gRPC on a non-loopback address')
+    .option('--insecure', 'accept plain-text gRPC on a non-loopback address (STANCE_INSECURE=true)')
     .option('--api-tokens-file <file>', 'YAML/JSON file of HTTP API tokens: tokens: [{name, token, role: read|admin}] (STANCE_API_TOKENS_FILE); without it the API is open and served on loopback only')
     .option('--http-tls-cert <file>', 'serve the HTTP API over HTTPS with this certificate (STANCE_HTTP_TLS_CERT)')
     .option('--http-tls-key <file>', 'private key of --http-tls-cert (STANCE_HTTP_TLS_KEY)')

@@ -6,7 +6,7 @@ export function register(program: Command): void {
   program
     .command('node-check')
     .description('Check one node (its host filesystem, /proc and /sys) against the CIS Kubernetes Benchmark node and control-plane checks')
-    .option('--host-root <dir>', 'where the host filesystem is mounted (/host in a container; env STANCE_HOST_ROOT)', undefined)
+    .option('--host-root <dir>', 'where the host filesystem is mounted (/host in a container; env STANCE_HOST_ROOT; default /)', undefined)
     .addOption(new Option('-f, --format <format>', 'report format (default: table on a terminal, json otherwise)').choices(['json', 'sarif', 'junit', 'table']))
     .option('-o, --output <file>', 'write the report to FILE instead of stdout')
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a check at or above this severity fails').choices(['critical', 'high', 'medium', 'low', 'none']).default('high'))

@@ -99,7 +99,11 @@ describe('scanCommand', () => {
   it('rejects a bad --fifo-wait before reading anything', async () => {
     const r = await run({ fifoWait: 'soon' });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('stance: invalid --fifo-wait: "soon" is not a duration such as 500ms, 30s, 5m\n');
+    expect(r.stderr).toBe('stance: invalid --fifo-wait / STANCE_SCAN_FIFO_WAIT: "soon" is not a duration such as 500ms, 30s, 5m\n');
+    // The variable is named too: the value may have come from it.
+    const fromEnv = await run({}, { env: { STANCE_SCAN_FIFO_WAIT: 'later' } });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('STANCE_SCAN_FIFO_WAIT: "later" is not a duration');
   });
 
   it('splits comma-separated repeatable values', async () => {

@@ -100,7 +100,7 @@ export async function scanCommand(inputs: string[], flags: ScanFlags, io: ScanIO
       exemptions: flags.exemptions !== false,
       defaultNamespace: flags.namespace,
       minSeverity,
-      fifoWaitMs: fifoWait === undefined ? DEFAULT_FIFO_WAIT_MS : parseDurationMs('--fifo-wait', fifoWait),
+      fifoWaitMs: fifoWait === undefined ? DEFAULT_FIFO_WAIT_MS : parseDurationMs('--fifo-wait / STANCE_SCAN_FIFO_WAIT', fifoWait),
       signal: io.signal,
       keepOutcomes: OUTCOMES_USED[format],
       onProgress: progress?.reading,
