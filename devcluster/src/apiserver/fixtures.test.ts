@@ -30,6 +30,18 @@ describe('demo-cluster fixtures', () => {
     expect(problems).toEqual([]);
   });
 
+  it('get the same uids in every server of the same cluster uid (a restarted demo keeps its findings), others elsewhere', async () => {
+    const uids = async (clusterUid: string) => {
+      const server = new TestApiServer({ clusterUid });
+      await server.loadDir(DEMO_CLUSTER_DIR);
+      return [...server.list('Deployment'), ...server.list('Namespace')].map((d) => `${d.metadata.namespace}/${d.metadata.name} ${d.metadata.uid}`).sort();
+    };
+    const first = await uids('11111111-2222-4333-8444-555555555555');
+    expect(await uids('11111111-2222-4333-8444-555555555555')).toEqual(first);
+    expect(new Set(first.map((x) => x.split(' ')[1])).size).toBe(first.length);
+    expect((await uids('99999999-2222-4333-8444-555555555555')).some((x) => first.includes(x))).toBe(false);
+  });
+
   it('load into the server with the scenarios the demo relies on', async () => {
     const server = new TestApiServer({ clusterUid: '11111111-2222-4333-8444-555555555555' });
     const n = await server.loadDir(DEMO_CLUSTER_DIR);

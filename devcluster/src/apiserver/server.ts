@@ -1,7 +1,7 @@
 // TestApiServer: an in-memory Kubernetes API server that real clients (kubectl,
 // @kubernetes/client-node) talk to unchanged. See handler.ts for the HTTP side and
 // store.ts for resourceVersions and the event log.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeObject } from '@stance/shared/model/index';
@@ -69,9 +69,9 @@ export class TestApiServer {
     this.lister = new Lister(this.store);
     const ns = this.resources.resourceByKind('Namespace')!;
     for (const name of SYSTEM_NAMESPACES) {
-      const metadata: Record<string, unknown> = { name, labels: { 'kubernetes.io/metadata.name': name } };
-      if (name === 'kube-system') metadata.uid = this.kubeSystemUid;
-      this.store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata });
+      const metadata = { name, labels: { 'kubernetes.io/metadata.name': name } };
+      const uid = name === 'kube-system' ? this.kubeSystemUid : this.stableUid({ apiVersion: 'v1', kind: 'Namespace', metadata });
+      this.store.create(ns, { apiVersion: 'v1', kind: 'Namespace', metadata: { ...metadata, uid } });
     }
   }
 
@@ -149,11 +149,24 @@ export class TestApiServer {
     }
   }
 
-  /** Loads every YAML/JSON manifest in a folder; returns how many objects were loaded. */
+  /**
+   * Loads every YAML/JSON manifest in a folder; returns how many objects were loaded. An object
+   * without a uid gets one derived from the cluster uid, its kind, namespace and name (as the
+   * system namespaces do): a demo
+   * restarted with its fixed cluster uid serves the same objects, so the collector keeps their
+   * findings and history instead of resolving every one and opening it again under a new uid.
+   */
   async loadDir(dir: string): Promise<number> {
     const objects = await readManifestDir(dir);
+    for (const o of objects) o.metadata.uid ??= this.stableUid(o);
     this.loadOwned(objects);
     return objects.length;
+  }
+
+  /** A uid that is the same for the same object in every server of this cluster uid (and only there). */
+  private stableUid(o: KubeObject): string {
+    const h = createHash('sha256').update(`${this.kubeSystemUid}/${o.apiVersion}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
   }
 
   /** Synthetic objects for benchmarks: n objects besides the namespaces they live in. */
