@@ -1,4 +1,4 @@
-import { hostname } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@stance/shared/config/index';
 import { loadAgentConfig, type AgentFlags } from './config.js';
@@ -49,7 +49,7 @@ describe('loadAgentConfig', () => {
         STANCE_TLS_CA: '/ca.pem',
         STANCE_CLUSTER_NAME: 'prod-eu',
         STANCE_NODE_NAME: 'node-1',
-        STANCE_HOST_ROOT: '/host',
+        STANCE_HOST_ROOT: tmpdir(),
         STANCE_BUFFER_BYTES: '2097152',
         STANCE_FACTS_INTERVAL: '5m',
         STANCE_INSECURE: 'true',
@@ -64,7 +64,7 @@ describe('loadAgentConfig', () => {
       clusterName: 'prod-eu',
       nodeName: 'node-1',
       agentId: 'node-node-1',
-      hostRoot: '/host',
+      hostRoot: tmpdir(),
       bufferBytes: 2_097_152,
       factsIntervalMs: 300_000,
       kubeconfig: '/kube/config',
@@ -107,6 +107,8 @@ describe('loadAgentConfig', () => {
     ['facts interval unit', { factsInterval: '30 minutes' }, /--facts-interval/],
     ['facts interval zero', { factsInterval: '0s' }, /--facts-interval/],
     ['facts interval over a day', { factsInterval: '25h' }, /--facts-interval/],
+    ['host root that does not exist (node mode)', { mode: 'node', hostRoot: '/nonexistent-host-root' }, /--host-root/],
+    ['host root that is a file (node mode)', { mode: 'node', hostRoot: '/etc/hostname' }, /--host-root/],
   ])('rejects an invalid %s, naming the setting', (_what, flags, setting) => {
     const err = configError(flags);
     expect(err.setting).toMatch(setting);

@@ -1,4 +1,5 @@
 // Agent settings from flags and STANCE_* variables, validated before anything starts.
+import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConfigError, parseDurationMs, parseEnum, parseHostPort, parseIntSetting, pick } from '@stance/shared/config/index';
 import type { TransportSecurity } from './transport/credentials.js';
@@ -71,7 +72,7 @@ export function loadAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = proc
     ...(clusterId ? { clusterId } : {}),
     agentId: pick(flags.agentId, env.STANCE_AGENT_ID, env.POD_NAME) ?? (mode === 'node' ? `node-${nodeName}` : `cluster-${hostname()}`),
     nodeName,
-    hostRoot: pick(flags.hostRoot, env.STANCE_HOST_ROOT) ?? '/',
+    hostRoot: mode === 'node' ? hostRootDir(pick(flags.hostRoot, env.STANCE_HOST_ROOT) ?? '/') : '/',
     bufferBytes: parseIntSetting('--buffer-bytes / STANCE_BUFFER_BYTES', pick(flags.bufferBytes, env.STANCE_BUFFER_BYTES) ?? String(32 * 1024 * 1024), 1024 * 1024, 2 ** 31),
     maxObjectBytes: parseIntSetting(
       '--max-object-bytes / STANCE_MAX_OBJECT_BYTES',
@@ -82,4 +83,19 @@ export function loadAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = proc
     pageSize: parseIntSetting('--page-size / STANCE_PAGE_SIZE', pick(flags.pageSize, env.STANCE_PAGE_SIZE) ?? '500', 1, 10_000),
     factsIntervalMs: parseDurationMs('--facts-interval / STANCE_FACTS_INTERVAL', pick(flags.factsInterval, env.STANCE_FACTS_INTERVAL) ?? '30s'),
   };
+}
+
+/**
+ * A node agent's host root must be a folder it can read: a wrong mount would otherwise run
+ * forever, sending facts that say nothing, with a warning per collection.
+ */
+function hostRootDir(dir: string): string {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (err) {
+    throw new ConfigError('--host-root / STANCE_HOST_ROOT', `${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  if (!isDir) throw new ConfigError('--host-root / STANCE_HOST_ROOT', `${dir}: not a directory`);
+  return dir;
 }

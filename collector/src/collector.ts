@@ -9,6 +9,7 @@ import { listenHttp } from './http/server.js';
 import { AgentAuthenticator } from './ingest/auth.js';
 import { AgentGrpcServer } from './ingest/grpc-server.js';
 import { TlsFiles } from './credentials/tls-files.js';
+import { isLoopbackHost } from '@stance/shared/net/loopback';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { AgentStore } from './store/agents.js';
 import { FindingsService } from './findings/findings-service.js';
@@ -144,6 +145,9 @@ export class Collector {
     this.ready = true;
     if (http.apiTokens.length === 0 && http.insecure) {
       this.log.warn({ host: http.host }, '--insecure-http: the HTTP API is open to anyone who reaches this address (no API tokens)');
+    }
+    if (!this.config.grpc.tls && !isLoopbackHost(this.config.grpc.host)) {
+      this.log.warn({ host: this.config.grpc.host }, '--insecure: agents send cluster state in plain text to this address (no --tls-cert); anyone on the path can read their tokens');
     }
     this.log.info(
       {

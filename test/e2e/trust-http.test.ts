@@ -148,4 +148,12 @@ describe('HTTP API without tokens: safe by default', () => {
     expect(p.logs.find((l) => /--insecure-http/.test(l.msg))?.level).toBe(40);
     await p.kill();
   });
+
+  it('warns at start when gRPC listens in plain text on a non-loopback address (--insecure)', async () => {
+    const args = ['collector', '--grpc-host', '0.0.0.0', '--insecure', '--http-port', '0', '--grpc-port', '0', '--data', join(dir, 'insecure-grpc')];
+    const p = runStance('insecure-grpc', args, { STANCE_AGENT_TOKENS: `prod=${'t'.repeat(32)}` });
+    await p.waitForLog('collector listening', 60_000);
+    expect(p.logs.find((l) => /^--insecure: agents send cluster state in plain text/.test(l.msg))).toMatchObject({ level: 40, host: '0.0.0.0' });
+    await p.kill();
+  });
 });

@@ -1,6 +1,7 @@
 // What happened to each OTLP signal's exports: items exported, failed attempts, items
 // dropped (queue full, or given up on), and what waits. Problems are logged at most once
-// per interval, so an endpoint that is down does not flood the collector's own log.
+// per interval and signal, so an endpoint that is down does not flood the collector's own
+// log, and a metrics failure is not hidden behind a logs failure reported the same minute.
 import type { Logger } from '@stance/shared/log/index';
 import type { Signal } from './otel-config.js';
 
@@ -14,8 +15,8 @@ export class ExportStats {
   readonly bySignal: Record<Signal, SignalStats> = { logs: { exported: 0, failures: 0, dropped: 0 }, metrics: { exported: 0, failures: 0, dropped: 0 } };
   /** Items waiting to be exported, per signal (set by whoever queues them). */
   readonly queued: Partial<Record<Signal, () => number>> = {};
-  private lastReport = -Infinity;
-  private unreported = { failures: 0, dropped: 0, lastError: undefined as unknown };
+  private readonly lastReport: Record<Signal, number> = { logs: -Infinity, metrics: -Infinity };
+  private readonly unreported: Record<Signal, Unreported> = { logs: nothingUnreported(), metrics: nothingUnreported() };
 
   constructor(
     private readonly log: Logger,
@@ -28,27 +29,35 @@ export class ExportStats {
 
   failed(signal: Signal, err: unknown): void {
     this.bySignal[signal].failures += 1;
-    this.unreported.failures += 1;
-    this.unreported.lastError = err;
+    this.unreported[signal].failures += 1;
+    this.unreported[signal].lastError = err;
     this.report(signal);
   }
 
   dropped(signal: Signal, n: number, why: string): void {
     if (n <= 0) return;
     this.bySignal[signal].dropped += n;
-    this.unreported.dropped += n;
+    this.unreported[signal].dropped += n;
     this.report(signal, why);
   }
 
   private report(signal: Signal, why?: string): void {
     const now = performance.now();
-    if (now - this.lastReport < this.reportIntervalMs) return;
-    this.lastReport = now;
-    const { failures, dropped, lastError } = this.unreported;
+    if (now - this.lastReport[signal] < this.reportIntervalMs) return;
+    this.lastReport[signal] = now;
+    const { failures, dropped, lastError } = this.unreported[signal];
     this.log.warn(
       { signal, failures, dropped, ...(why ? { why } : {}), ...(lastError ? { err: lastError } : {}), totals: this.bySignal },
       'OTLP export failing: retrying with backoff, dropping what does not fit (logged at most once per interval)',
     );
-    this.unreported = { failures: 0, dropped: 0, lastError: undefined };
+    this.unreported[signal] = nothingUnreported();
   }
 }
+
+interface Unreported {
+  failures: number;
+  dropped: number;
+  lastError: unknown;
+}
+
+const nothingUnreported = (): Unreported => ({ failures: 0, dropped: 0, lastError: undefined });

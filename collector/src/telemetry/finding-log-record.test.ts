@@ -78,6 +78,14 @@ describe('findingLogRecord', () => {
     expect(a['stance.remediation.kubectl_patch']).toBeUndefined();
   });
 
+  it('names node facts by their node, as k8s.node.name, and keeps Stance\'s own uid out of k8s.node.uid', () => {
+    const a = findingLogRecord(
+      transition({}, { controlId: 'node.kubelet-anonymous-auth', kind: 'NodeFacts', apiVersion: 'stance.dev/v1', namespace: '', name: 'worker-1', subjectKey: 'nodefacts-worker-1', patch: null }),
+    ).attributes!;
+    expect(a).toMatchObject({ 'k8s.node.name': 'worker-1', 'stance.resource.kind': 'NodeFacts' });
+    expect(Object.keys(a).filter((k) => k.startsWith('k8s.nodefacts') || k === 'k8s.node.uid')).toEqual([]);
+  });
+
   it('refers to the most specific upstream description of a rule', () => {
     expect(ruleReference([{ framework: 'pss-restricted', id: 'runAsNonRoot' }])).toMatch(/#restricted$/);
     expect(ruleReference([{ framework: 'cis-kubernetes', id: '5.1.1' }])).toMatch(/cisecurity/);

@@ -7,6 +7,7 @@ import { SeverityNumber, type LogAttributes, type LogRecord } from '@opentelemet
 import type { Control, FrameworkRef, Severity } from '@stance/shared/engine/index';
 import { findingId, kubectlPatch } from '../findings/finding-refs.js';
 import type { FindingTransition } from '../findings/feed/transition.js';
+import { NODE_FACTS_KIND } from '@stance/shared/node/index';
 
 /** critical/high/medium/low → FATAL/ERROR/WARN/INFO (the first number of each range). */
 export const SEVERITY_NUMBER: Record<Severity, SeverityNumber> = {
@@ -51,17 +52,26 @@ function ruleAttributes(control: Control | undefined, controlId: string): LogAtt
   };
 }
 
+/**
+ * `k8s.<kind>.name` / `.uid` of the resource. Node facts describe a node and are named after
+ * it: `k8s.node.name`, as the semantic conventions spell it; their uid is Stance's own, not
+ * the Node's, so it is not sent as `k8s.node.uid`.
+ */
+function resourceAttributes(kind: string, name: string, uid: string): LogAttributes {
+  if (kind === NODE_FACTS_KIND) return { 'k8s.node.name': name };
+  const k = kind.toLowerCase();
+  return { [`k8s.${k}.name`]: name, [`k8s.${k}.uid`]: uid };
+}
+
 export function findingLogRecord(t: FindingTransition): LogRecord {
   const f = t.finding;
-  const kind = f.kind.toLowerCase();
   const patch = f.status === 'open' ? kubectlPatch(f) : null;
   const attributes: LogAttributes = {
     ...ruleAttributes(t.control, f.controlId),
     'k8s.cluster.uid': t.cluster.id,
     'k8s.cluster.name': t.cluster.name,
     ...(f.namespace ? { 'k8s.namespace.name': f.namespace } : {}),
-    [`k8s.${kind}.name`]: f.name,
-    [`k8s.${kind}.uid`]: f.subjectKey,
+    ...resourceAttributes(f.kind, f.name, f.subjectKey),
     'stance.finding.id': findingId(f),
     'stance.finding.status': f.status,
     'stance.finding.transition': t.type,
