@@ -39,7 +39,12 @@ export class ScopeReevaluation {
   /** Queues the exception's objects; `FindingsService.idle()` waits for them. */
   enqueue(exception: ExceptionRow, now: number): void {
     this.queued += 1;
-    const job = this.chain.then(() => this.run(exception, now)).finally(() => (this.queued -= 1));
+    // run() catches its own failures; should one still escape, it must neither be an
+    // unhandled rejection nor leave the chain rejected (every later exception skipped).
+    const job = this.chain
+      .then(() => this.run(exception, now))
+      .catch((err: unknown) => this.log.error({ err, exception: exception.id }, 're-evaluation for an exception failed'))
+      .finally(() => (this.queued -= 1));
     this.chain = job;
     // Counted at once (not when the job starts): idle() must not resolve before it ran.
     void this.scheduler.around(() => job);
@@ -47,9 +52,12 @@ export class ScopeReevaluation {
 
   private async run(exception: ExceptionRow, now: number): Promise<void> {
     const started = Date.now();
-    const clusters = exception.cluster ? [exception.cluster] : this.clusterIds.all().map((r) => r.id);
     let objects = 0;
     try {
+      // Inside the try, after the stop check: a failing or closed database here was an
+      // unhandled rejection (the process's end) and left the chain rejected.
+      if (this.scheduler.isStopped) return;
+      const clusters = exception.cluster ? [exception.cluster] : this.clusterIds.all().map((r) => r.id);
       for (const clusterId of clusters) {
         let cursor: string | undefined;
         do {
