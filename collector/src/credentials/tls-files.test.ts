@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { pino } from 'pino';
 import { ConfigError } from '@stance/shared/config/index';
 import { createLogger } from '@stance/shared/log/index';
 import { TlsFiles } from './tls-files.js';
@@ -46,5 +47,37 @@ describe('TlsFiles', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     expect(listener.mock.calls[0]![0].cert.toString()).toContain('BEGIN CERTIFICATE');
     expect(files.certificate.subject).toBe('CN=b');
+  });
+
+  it('refuses a client CA file with no certificate or a half-written one, at start and on reload', () => {
+    const ca = join(dir, 'clients-ca.crt');
+    const good = readFileSync(b.cert, 'latin1');
+    const cut = good.slice(0, Math.floor(good.length / 2));
+    const bad = { empty: '', garbage: 'not a certificate\n', cut, 'whole then cut': good + cut };
+    for (const [what, text] of Object.entries(bad)) {
+      writeFileSync(ca, text);
+      expect(() => new TlsFiles({ ...a, ca }, '--tls-client-ca', log), what).toThrow(/--tls-client-ca.*(no certificate|incomplete)/);
+    }
+    writeFileSync(ca, good);
+    const files = new TlsFiles({ ...a, ca }, '--tls-client-ca', log);
+    for (const [what, text] of Object.entries(bad)) {
+      writeFileSync(ca, text);
+      expect(files.check(), what).toBe(false);
+      expect(files.current.ca?.toString('latin1'), what).toBe(good); // Node would trust nobody with it
+    }
+  });
+
+  it('logs once that a file in use disappeared, and keeps the set it has', () => {
+    const lines: string[] = [];
+    const sink = pino({ level: 'warn' }, { write: (line: string) => void lines.push(line) });
+    const ca = join(dir, 'vanishing-ca.crt');
+    writeFileSync(ca, readFileSync(b.cert));
+    const files = new TlsFiles({ ...a, ca }, '--tls-client-ca', sink);
+    rmSync(ca);
+    expect(files.check()).toBe(false);
+    expect(files.check()).toBe(false);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: expect.stringMatching(/cannot be used/), reason: expect.stringMatching(/vanishing-ca\.crt: ENOENT/) });
+    expect(files.current.ca).toBeDefined();
   });
 });

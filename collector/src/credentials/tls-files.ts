@@ -99,7 +99,7 @@ export class TlsFiles {
     return true;
   }
 
-  private read(): { material: TlsMaterial; digest: string } | { error: string; digest: string | undefined } {
+  private read(): { material: TlsMaterial; digest: string } | { error: string; digest: string } {
     let material: TlsMaterial;
     try {
       material = {
@@ -109,7 +109,10 @@ export class TlsFiles {
       };
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      return { error: `cannot read ${e.path ?? 'a TLS file'}: ${e.code ?? e.message}`, digest: undefined };
+      const error = `cannot read ${e.path ?? 'a TLS file'}: ${e.code ?? e.message}`;
+      // Keyed by the error, not undefined: `refusedDigest` starts undefined, so a file that
+      // disappeared (a deleted CA, a Secret key dropped) was never logged.
+      return { error, digest: `unreadable: ${error}` };
     }
     const hash = createHash('sha256');
     for (const part of [material.cert, material.key, material.ca ?? Buffer.alloc(0)]) hash.update(part).update('\0');
@@ -118,11 +121,29 @@ export class TlsFiles {
       // Throws on unparsable PEM and on a key that does not belong to the certificate.
       createSecureContext({ cert: material.cert, key: material.key, ...(material.ca ? { ca: material.ca } : {}) });
       summarize(material.cert);
+      if (material.ca) checkCaBundle(material.ca);
     } catch (err) {
       return { error: `${this.paths.cert} / ${this.paths.key}${this.paths.ca ? ` / ${this.paths.ca}` : ''}: ${(err as Error).message}`, digest };
     }
     return { material, digest };
   }
+}
+
+const CERT_BEGIN = '-----BEGIN CERTIFICATE-----';
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;
+
+/**
+ * Node takes a client CA file that holds no certificate, or a half-written one, without an
+ * error, and then trusts nobody (or only the blocks before the cut): every agent's client
+ * certificate would be refused until the next poll, or at start with nothing logged. Every
+ * certificate block must be whole and parse, and there must be at least one.
+ */
+function checkCaBundle(pem: Buffer): void {
+  const text = pem.toString('latin1');
+  const blocks = text.match(CERT_BLOCK) ?? [];
+  if (blocks.length === 0) throw new Error('the client CA file holds no certificate');
+  if (blocks.length !== text.split(CERT_BEGIN).length - 1) throw new Error('the client CA file holds an incomplete certificate');
+  for (const block of blocks) new X509Certificate(block);
 }
 
 function summarize(pem: Buffer): CertificateSummary {
