@@ -28,9 +28,29 @@ interface Subject {
   namespace?: string;
 }
 
+/**
+ * Kubernetes' own identity. A service account counts only from kube-system however it is
+ * named: `system:serviceaccount:<ns>:<name>` (as a User) and `system:serviceaccounts[:<ns>]`
+ * (as a Group) start with `system:` too, and would let a binding for an app's service
+ * accounts pass for the platform's. A ServiceAccount without a namespace (allowed in a
+ * RoleBinding) is of the binding's namespace.
+ */
+function isSystemSubject(s: unknown, bindingNamespace: string | undefined): boolean {
+  if (typeof s !== 'object' || s === null) return false;
+  const { kind, name, namespace } = s as Subject;
+  if (typeof name !== 'string') return false;
+  if (kind === 'ServiceAccount') return (namespace ?? bindingNamespace) === 'kube-system';
+  if (name.startsWith('system:serviceaccount')) {
+    return name.startsWith('system:serviceaccount:kube-system:') || name === 'system:serviceaccounts:kube-system';
+  }
+  return name.startsWith('system:');
+}
+
 function systemSubjectsOnly(binding: KubeObject): boolean {
-  const subjects = (binding as { subjects?: Subject[] }).subjects ?? [];
-  return subjects.every((s) => (s.kind === 'ServiceAccount' ? s.namespace === 'kube-system' : (s.name ?? '').startsWith('system:')));
+  const subjects: unknown = (binding as { subjects?: unknown }).subjects ?? [];
+  // Not a list (only a forged object can be): judged, not exempted, and no TypeError.
+  if (!Array.isArray(subjects)) return false;
+  return subjects.every((s) => isSystemSubject(s, binding.metadata.namespace));
 }
 
 function controlMatches(patterns: readonly string[], controlId: string): boolean {

@@ -53,4 +53,23 @@ describe('rbac.binding-missing-role', () => {
     expect(out.get('ClusterRoleBinding/system:backdoor')!.status).toBe('fail');
     expect(out.get('RoleBinding/system:app')!.status).toBe('fail');
   });
+
+  it('does not take an app\'s service accounts named as a system: user or group for Kubernetes\' own', () => {
+    const gone = { kind: 'ClusterRole' as const, name: 'gone' };
+    const out = outcomesByName(
+      [
+        binding('system:sa-user', undefined, gone, [user('system:serviceaccount:app:web')]),
+        binding('system:sa-group', undefined, gone, [group('system:serviceaccounts:app')]),
+        binding('system:all-sas', undefined, gone, [group('system:serviceaccounts')]),
+        binding('system:kube-sa', undefined, gone, [user('system:serviceaccount:kube-system:coredns'), group('system:serviceaccounts:kube-system')]),
+        binding('system:local-sa', 'kube-system', { kind: 'Role', name: 'gone' }, [{ kind: 'ServiceAccount', name: 'coredns' }]),
+        { ...binding('system:forged', undefined, gone, []), subjects: 'not a list' },
+        { ...binding('system:forged-item', undefined, gone, []), subjects: [null] },
+      ],
+      bindingMissingRole,
+    );
+    for (const name of ['system:sa-user', 'system:sa-group', 'system:all-sas', 'system:forged', 'system:forged-item']) expect(out.get(`ClusterRoleBinding/${name}`)!.status, name).toBe('fail');
+    expect(out.get('ClusterRoleBinding/system:kube-sa')!.status).toBe('exempt');
+    expect(out.get('RoleBinding/system:local-sa')!.status).toBe('exempt');
+  });
 });
