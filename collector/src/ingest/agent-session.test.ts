@@ -204,12 +204,14 @@ describe('AgentSession', () => {
 
   it('ends the live streams of a cluster id an admin retires, and only those', () => {
     const a = new FakeCall(PROD);
-    session(a);
+    const retiring = session(a);
     a.send(hello());
     const other = new FakeCall(STAGING);
-    session(other);
+    const staying = session(other);
     other.send(hello({ clusterId: 'uid-2', clusterName: 'staging', agentId: 'agent-2', sessionId: 's-2' }));
     expect(bindings.retire('uid-1')).toBeDefined();
+    // The pipeline drops what the retired session queued before (pipeline.test.ts).
+    expect([retiring.retired, staying.retired]).toEqual([true, false]);
     expect(a.error).toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/uid-1 was retired/) });
     expect(other.error).toBeUndefined();
     a.send(pod(1));

@@ -56,6 +56,8 @@ export class AgentSession implements IngestSession, RegisteredSession {
   private paused = false;
   private closed = false;
   private superseded = false;
+  /** Set when an admin retires its cluster id: the pipeline drops what it still holds of it. */
+  retired = false;
   private stopWatchingRetire: () => void = () => undefined;
   private log: Logger;
 
@@ -250,9 +252,10 @@ export class AgentSession implements IngestSession, RegisteredSession {
     this.nodeName = h.nodeName;
     this.deps.registry.admitted(h.clusterId, h.agentId, this);
     // Retiring the id ends this stream too: "nobody may write it" holds for streams already open.
-    this.stopWatchingRetire = this.deps.admission.onRetire(h.clusterId, () =>
-      this.fail(status.PERMISSION_DENIED, `cluster id ${h.clusterId} was retired by an admin; no credential may write it`),
-    );
+    this.stopWatchingRetire = this.deps.admission.onRetire(h.clusterId, () => {
+      this.retired = true;
+      this.fail(status.PERMISSION_DENIED, `cluster id ${h.clusterId} was retired by an admin; no credential may write it`);
+    });
     this.log = this.log.child({ clusterId: h.clusterId, agentId: h.agentId });
     const committed = admitted.committedSeq;
     this.committedSeq = committed;

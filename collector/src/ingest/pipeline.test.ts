@@ -194,6 +194,19 @@ describe('IngestPipeline', () => {
     expect(pipeline.depth).toBe(0);
   });
 
+  it('drops what a session queued before its cluster id was retired, and only that', async () => {
+    const retiredSession = connect('c1', 'a1');
+    const other = connect('c2', 'a2');
+    pipeline.enqueue(retiredSession, 1, { type: 'upsert', resource: pod('queued', 'u1') });
+    pipeline.enqueue(other, 1, { type: 'upsert', resource: pod('kept', 'u2') });
+    Object.assign(retiredSession, { retired: true }); // the admin's DELETE ran before the commit
+    await pipeline.idle();
+    expect(resources.getByUid('c1', 'u1')).toBeUndefined();
+    expect(retiredSession.acks).toEqual([]);
+    expect(resources.getByUid('c2', 'u2')?.name).toBe('kept');
+    expect(other.acks).toEqual([1]);
+  });
+
   it('commits the seq with the data, so a reconnecting session resumes after it', async () => {
     const s = connect('c1', 'a1');
     pipeline.enqueue(s, 1, { type: 'upsert', resource: pod('a', 'u1') });

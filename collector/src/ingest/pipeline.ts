@@ -33,6 +33,8 @@ export interface IngestSession {
   reject(error: IngestError): void;
   /** Ends the stream: the agent reconnects and replays what was not acknowledged. */
   abort(reason: string): void;
+  /** Its cluster id was retired by an admin: what it queued and is not committed yet is dropped. */
+  readonly retired?: boolean;
 }
 
 interface Item {
@@ -168,7 +170,11 @@ export class IngestPipeline {
     }
   }
 
-  private commit(items: Item[]): void {
+  private commit(queued: Item[]): void {
+    // Ending a retired id's streams stops their reading, but messages read before (up to a
+    // batch, lingering 25 ms) would still be written to the id nobody may write any more.
+    const items = queued.filter((item) => item.session.retired !== true);
+    if (items.length === 0) return;
     let rejected: IngestError[];
     try {
       rejected = this.applyBatch(items, Date.now());
