@@ -155,6 +155,7 @@ describe('loadCollectorConfig', () => {
     ['heartbeat interval', { heartbeatInterval: 'soon' }, {}, /--heartbeat-interval/],
     ['posture interval', { postureInterval: '0ms' }, {}, /--posture-interval/],
     ['TLS reload interval', {}, { STANCE_TLS_RELOAD_INTERVAL: 'weekly' }, /STANCE_TLS_RELOAD_INTERVAL/],
+    ['TLS reload interval under 100ms', { tlsReloadInterval: '1ms' }, {}, /--tls-reload-interval.*under 100ms/],
     ['max object size', { maxObjectBytes: '1' }, {}, /--max-object-bytes/],
     ['certificate without key', { tlsCert: '/c.pem' }, {}, /--tls-cert/],
     ['key without certificate', { tlsKey: '/k.pem' }, {}, /--tls-key/],
