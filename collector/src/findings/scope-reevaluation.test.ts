@@ -82,6 +82,22 @@ describe('ScopeReevaluation', () => {
     }
   });
 
+  it('ends with the exceptions in force when they are added and withdrawn in quick succession', async () => {
+    await start();
+    const e = service.exceptions.add({ controlId: PRIVILEGED, reason: 'added then withdrawn at once' }, 'test');
+    service.reevaluateFor(e);
+    service.exceptions.remove(e.id, 'test', 'a mistake');
+    service.reevaluateFor(e);
+    const kept = service.exceptions.add({ controlId: PRIVILEGED, namespace: 'app', reason: 'the one that stays' }, 'test');
+    service.reevaluateFor(kept);
+    await service.idle();
+    expect(service.store.finding('c1', PRIVILEGED, 'd1')).toMatchObject({ status: 'excepted', reason: expect.stringContaining(kept.id) });
+    service.exceptions.remove(kept.id, 'test', 'fixed');
+    service.reevaluateFor(kept);
+    await service.idle();
+    expect(service.store.finding('c1', PRIVILEGED, 'd1')?.status).toBe('open');
+  });
+
   it('does not touch a database closed at shutdown right after an exception was queued', async () => {
     await start();
     const unhandled = vi.fn();
