@@ -1,7 +1,7 @@
 // Agent settings from flags and STANCE_* variables, validated before anything starts.
-import { statSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ConfigError, parseDurationMs, parseEnum, parseHostPort, parseIntSetting, pick } from '@stance/shared/config/index';
+import { hostRootProblem } from './node/host-root.js';
 import type { TransportSecurity } from './transport/credentials.js';
 
 export interface AgentFlags {
@@ -90,12 +90,7 @@ export function loadAgentConfig(flags: AgentFlags, env: NodeJS.ProcessEnv = proc
  * forever, sending facts that say nothing, with a warning per collection.
  */
 function hostRootDir(dir: string): string {
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch (err) {
-    throw new ConfigError('--host-root / STANCE_HOST_ROOT', `${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  if (!isDir) throw new ConfigError('--host-root / STANCE_HOST_ROOT', `${dir}: not a directory`);
+  const problem = hostRootProblem(dir);
+  if (problem) throw new ConfigError('--host-root / STANCE_HOST_ROOT', `${dir}: ${problem}`);
   return dir;
 }

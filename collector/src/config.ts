@@ -142,21 +142,15 @@ export function loadCollectorConfig(flags: CollectorFlags, env: NodeJS.ProcessEn
     // commander gives `true` when --no-system-exemptions is absent: only its `false` wins over the variable.
     systemExemptions: flags.systemExemptions !== false && env.STANCE_SYSTEM_EXEMPTIONS !== 'false',
     postureIntervalMs: parseDurationMs('posture interval (--posture-interval / STANCE_POSTURE_INTERVAL)', pick(flags.postureInterval, env.STANCE_POSTURE_INTERVAL) ?? '60s'),
-    tlsReloadIntervalMs: tlsReloadIntervalMs(pick(flags.tlsReloadInterval, env.STANCE_TLS_RELOAD_INTERVAL) ?? '30s'),
+    // At least 100 ms: each reload reads every TLS file and builds a TLS context on the collector's one thread.
+    tlsReloadIntervalMs: parseDurationMs(
+      'TLS reload interval (--tls-reload-interval / STANCE_TLS_RELOAD_INTERVAL)',
+      pick(flags.tlsReloadInterval, env.STANCE_TLS_RELOAD_INTERVAL) ?? '30s',
+      { minMs: 100 },
+    ),
     heartbeatIntervalMs: parseDurationMs(
       'heartbeat interval (--heartbeat-interval / STANCE_HEARTBEAT_INTERVAL)',
       pick(flags.heartbeatInterval, env.STANCE_HEARTBEAT_INTERVAL) ?? '5s',
     ),
   };
-}
-
-/**
- * At least 100 ms: each reload reads every TLS file and builds a TLS context on the
- * collector's one thread, so `1ms` (which a duration allows) would keep it reloading.
- */
-function tlsReloadIntervalMs(raw: string): number {
-  const setting = 'TLS reload interval (--tls-reload-interval / STANCE_TLS_RELOAD_INTERVAL)';
-  const ms = parseDurationMs(setting, raw);
-  if (ms < 100) throw new ConfigError(setting, `"${raw}" is under 100ms: each reload reads and checks every certificate file`);
-  return ms;
 }

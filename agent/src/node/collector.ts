@@ -1,7 +1,6 @@
 // Collects one NodeFactsDoc from a host root: processes and static pod manifests, the
 // kubelet's effective configuration, file modes and owners, encryption and audit
 // configuration, kernel/LSM state and listening sockets.
-import { stat } from 'node:fs/promises';
 import {
   NODE_FACTS_SCHEMA_VERSION,
   lastFlag,
@@ -13,6 +12,7 @@ import {
 } from '@stance/shared/node/index';
 import { HostFs } from './hostfs.js';
 import { HostRootError } from './errors.js';
+import { hostRootProblem } from './host-root.js';
 import { identifyCommand, listProcesses } from './processes.js';
 import { readManifestDir } from './manifests.js';
 import { detectDistribution } from './distro.js';
@@ -46,12 +46,8 @@ export class NodeFactsCollector {
 
   async collect(): Promise<NodeFactsDoc> {
     const root = this.options.hostRoot;
-    try {
-      if (!(await stat(root)).isDirectory()) throw new HostRootError(root, 'not a directory');
-    } catch (err) {
-      if (err instanceof HostRootError) throw err;
-      throw new HostRootError(root, (err as NodeJS.ErrnoException).code ?? (err as Error).message);
-    }
+    const problem = hostRootProblem(root);
+    if (problem) throw new HostRootError(root, problem);
     // A fresh view per collection: /etc/passwd and /etc/group may change between runs.
     const fs = new HostFs(root);
     const warnings: string[] = [];

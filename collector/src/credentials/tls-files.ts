@@ -82,15 +82,16 @@ export class TlsFiles {
 
   /** Reads the files again; uses them when they changed and are good. True when they were taken. */
   check(): boolean {
-    const read = this.read();
+    const loaded = this.load();
+    // Unchanged, or the same set refused before: nothing to check again (a poll every 30 s
+    // would otherwise build a TLS context for files it has already judged).
+    if (loaded.digest === this.digest || loaded.digest === this.refusedDigest) return false;
+    const read = 'error' in loaded ? loaded : this.validate(loaded.material, loaded.digest);
     if ('error' in read) {
-      if (read.digest !== this.refusedDigest) {
-        this.log.warn({ setting: this.setting, files: this.paths, reason: read.error }, 'TLS files changed but cannot be used; keeping the certificate in use');
-      }
+      this.log.warn({ setting: this.setting, files: this.paths, reason: read.error }, 'TLS files changed but cannot be used; keeping the certificate in use');
       this.refusedDigest = read.digest;
       return false;
     }
-    if (read.digest === this.digest) return false;
     this.material = read.material;
     this.digest = read.digest;
     this.refusedDigest = undefined;
@@ -99,7 +100,13 @@ export class TlsFiles {
     return true;
   }
 
-  private read(): { material: TlsMaterial; digest: string } | { error: string; digest: string } {
+  private read(): Loaded {
+    const loaded = this.load();
+    return 'error' in loaded ? loaded : this.validate(loaded.material, loaded.digest);
+  }
+
+  /** The files' bytes and their digest (or why they cannot be read, keyed by that reason). */
+  private load(): Loaded {
     let material: TlsMaterial;
     try {
       material = {
@@ -116,7 +123,10 @@ export class TlsFiles {
     }
     const hash = createHash('sha256');
     for (const part of [material.cert, material.key, material.ca ?? Buffer.alloc(0)]) hash.update(part).update('\0');
-    const digest = hash.digest('hex');
+    return { material, digest: hash.digest('hex') };
+  }
+
+  private validate(material: TlsMaterial, digest: string): Loaded {
     try {
       // Throws on unparsable PEM and on a key that does not belong to the certificate.
       createSecureContext({ cert: material.cert, key: material.key, ...(material.ca ? { ca: material.ca } : {}) });
@@ -128,6 +138,8 @@ export class TlsFiles {
     return { material, digest };
   }
 }
+
+type Loaded = { material: TlsMaterial; digest: string } | { error: string; digest: string };
 
 const CERT_BEGIN = '-----BEGIN CERTIFICATE-----';
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[^-]+-----END CERTIFICATE-----/g;

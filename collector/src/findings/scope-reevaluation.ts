@@ -17,7 +17,6 @@ const PAGE = 500;
 
 export class ScopeReevaluation {
   private chain: Promise<void> = Promise.resolve();
-  private queued = 0;
   private readonly clusterIds;
 
   constructor(
@@ -31,20 +30,13 @@ export class ScopeReevaluation {
     this.clusterIds = db.prepare<[], { id: string }>('SELECT id FROM clusters');
   }
 
-  /** Exceptions whose objects wait for (or are in) re-evaluation. */
-  get pending(): number {
-    return this.queued;
-  }
-
   /** Queues the exception's objects; `FindingsService.idle()` waits for them. */
   enqueue(exception: ExceptionRow, now: number): void {
-    this.queued += 1;
     // run() catches its own failures; should one still escape, it must neither be an
     // unhandled rejection nor leave the chain rejected (every later exception skipped).
     const job = this.chain
       .then(() => this.run(exception, now))
-      .catch((err: unknown) => this.log.error({ err, exception: exception.id }, 're-evaluation for an exception failed'))
-      .finally(() => (this.queued -= 1));
+      .catch((err: unknown) => this.log.error({ err, exception: exception.id }, 're-evaluation for an exception failed'));
     this.chain = job;
     // Counted at once (not when the job starts): idle() must not resolve before it ran.
     void this.scheduler.around(() => job);

@@ -63,12 +63,7 @@ export class RiskStore {
       setRisk: db.prepare<[number, string, string, string, string]>(
         "UPDATE findings SET risk_score = ?, risk_factors = ? WHERE cluster_id = ? AND control_id = ? AND subject_key = ? AND status != 'resolved'",
       ),
-      clusters: db.prepare<[], { id: string }>('SELECT id FROM clusters'),
     };
-  }
-
-  clusters(): string[] {
-    return this.stmt.clusters.all().map((r) => r.id);
   }
 
   /** Uids stored under a name (one, or none; two only across a replacement mid-batch). */

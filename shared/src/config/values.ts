@@ -20,9 +20,17 @@ export function parsePort(setting: string, raw: string | number): number {
   return parseIntSetting(setting, raw, 0, 65535);
 }
 
-/** A duration setting (`500ms`, `30s`, `5m`, `1h30m`; a bare number is seconds), 1 ms to 24 h. */
-export function parseDurationMs(setting: string, raw: string | number): number {
-  if (typeof raw === 'number') return parseIntSetting(setting, raw, 1, 86_400_000);
+/**
+ * A duration setting (`500ms`, `30s`, `5m`, `1h30m`; a bare number is seconds), 1 ms to 24 h;
+ * `minMs` raises the floor for a setting whose every tick costs work.
+ */
+export function parseDurationMs(setting: string, raw: string | number, opts: { minMs?: number } = {}): number {
+  const ms = typeof raw === 'number' ? parseIntSetting(setting, raw, 1, 86_400_000) : parseDuration(setting, raw);
+  if (opts.minMs !== undefined && ms < opts.minMs) throw new ConfigError(setting, `"${raw}" is under ${opts.minMs}ms`);
+  return ms;
+}
+
+function parseDuration(setting: string, raw: string): number {
   const ms = durationMs(raw, { bareUnit: 's' });
   if (ms === undefined) throw new ConfigError(setting, `"${raw}" is not a duration such as 500ms, 30s, 5m`);
   return parseIntSetting(setting, Math.round(ms), 1, 86_400_000);
