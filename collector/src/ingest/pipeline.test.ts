@@ -99,6 +99,29 @@ describe('IngestPipeline', () => {
     expect(pipeline.depth).toBe(0);
   });
 
+  it('lingers by how fast messages arrive: a lone change at once, a stream briefly, a sync longest', async () => {
+    pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 1000, lingerMs: 20, bulkLingerMs: 400, log });
+    const s = connect('c1', 'a1');
+    let seq = 0;
+    /** Enqueues `count` messages; resolves with the ms until the last is acknowledged. */
+    const send = async (count: number) => {
+      const t0 = performance.now();
+      for (let i = 0; i < count; i++) pipeline.enqueue(s, ++seq, { type: 'upsert', resource: pod(`p${seq}`, `u${seq}`) });
+      const last = seq;
+      while (!s.acks.includes(last)) await new Promise((r) => setTimeout(r, 2));
+      return performance.now() - t0;
+    };
+    await send(100); // the first batch commits at once, whatever its size
+    const afterSync = await send(1);
+    const afterLone = await send(20);
+    const afterStream = await send(1);
+    expect(afterSync).toBeGreaterThanOrEqual(390); // the last batch was sync-sized (≥ 64)
+    expect(afterLone).toBeLessThan(300); // a lone message before: no linger at all
+    expect(afterStream).toBeGreaterThanOrEqual(15);
+    expect(afterStream).toBeLessThan(300); // a stream (≥ 16), not a sync
+    expect(s.acks.at(-1)).toBe(seq);
+  });
+
   it('acknowledges each session with its own highest seq', async () => {
     const a = connect('c1', 'a1');
     const b = connect('c2', 'b1');

@@ -52,6 +52,8 @@ export interface PipelineOptions {
    * up to this long for more before committing (default 25 ms); a lone change commits at once.
    */
   lingerMs?: number;
+  /** The same while a sync is flowing (the last batch held at least BULK_BATCH messages; default 200 ms). */
+  bulkLingerMs?: number;
   log: Logger;
 }
 
@@ -63,6 +65,14 @@ export interface PipelineOptions {
  */
 const STREAMING_BATCH = 16;
 const DEFAULT_LINGER_MS = 25;
+/**
+ * A batch this large (2,560 messages/s and more: a sync, not the churn of a busy cluster) lingers
+ * longer. A commit writes every page its batch changed, and a sync's objects land on random
+ * pages of the (cluster, uid) key index: 25 ms batches made a 100k-object sync 574 commits
+ * and ~10 s of the collector's CPU, 200 ms batches 93 commits (BENCHMARKS.md, issue 12).
+ */
+const BULK_BATCH = 64;
+const DEFAULT_BULK_LINGER_MS = 200;
 
 export class IngestPipeline {
   private queue: Item[] = [];
@@ -146,7 +156,8 @@ export class IngestPipeline {
 
   private flush(): void {
     this.scheduled = false;
-    const linger = this.opts.lingerMs ?? DEFAULT_LINGER_MS;
+    const linger =
+      this.lastBatchSize >= BULK_BATCH ? (this.opts.bulkLingerMs ?? DEFAULT_BULK_LINGER_MS) : (this.opts.lingerMs ?? DEFAULT_LINGER_MS);
     if (
       this.queue.length > 0 &&
       this.queue.length < this.opts.maxBatch &&
