@@ -51,11 +51,11 @@ export class FindingStateMachine {
         this.keepRisk(existing, ctx.risk?.(row.severity));
         return;
       }
-      this.store.save(row);
+      row.id = this.store.save(row);
       this.emit('updated', row, existing, ctx, ctx.cause(row.evidence));
       return;
     }
-    this.store.save(row);
+    row.id = this.store.save(row);
     this.emit(!existing ? 'opened' : existing.status === 'excepted' ? 'unexcepted' : 'reopened', row, existing, ctx, ctx.cause(row.evidence));
     this.stats.opened += 1;
   }
@@ -69,13 +69,13 @@ export class FindingStateMachine {
       return;
     }
     const row: FindingRow = { ...this.row(clusterId, r, o, existing, ctx), status: 'excepted', message: existing?.message ?? '', reason, openedAt: existing?.openedAt ?? ctx.now };
-    this.store.save(row);
+    row.id = this.store.save(row);
     this.emit('excepted', row, existing, ctx, { reason });
   }
 
   resolve(f: FindingRow, ctx: TransitionContext): void {
     const row: FindingRow = { ...f, status: 'resolved', resolvedAt: ctx.now, lastSeen: ctx.now, resourceVersion: ctx.resourceVersion ?? f.resourceVersion };
-    this.store.save(row);
+    row.id = this.store.save(row);
     this.emit('resolved', row, f, ctx, ctx.cause(f.evidence));
     this.stats.resolved += 1;
   }

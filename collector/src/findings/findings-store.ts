@@ -8,6 +8,8 @@ import { decodeCursor, encodeCursor, InvalidCursorError } from '../store/resourc
 export type FindingStatus = 'open' | 'resolved' | 'excepted';
 
 export interface FindingRow {
+  /** The stored row's id (schema v9); absent on a row not saved yet. Its events name it. */
+  id?: number;
   clusterId: string;
   controlId: string;
   subjectKey: string;
@@ -62,6 +64,7 @@ export interface FindingQuery {
 }
 
 interface Row {
+  id: number;
   cluster_id: string;
   control_id: string;
   subject_key: string;
@@ -85,6 +88,7 @@ interface Row {
 }
 
 const toFinding = (r: Row): FindingRow => ({
+  id: r.id,
   clusterId: r.cluster_id,
   controlId: r.control_id,
   subjectKey: r.subject_key,
@@ -106,6 +110,12 @@ const toFinding = (r: Row): FindingRow => ({
   riskScore: r.risk_score,
   riskFactors: r.risk_factors,
 });
+
+/** A saved row's id; a row never saved has none (a programming error, not bad input). */
+function storedId(f: Pick<FindingRow, 'id' | 'controlId'>): number {
+  if (f.id === undefined) throw new Error(`finding ${f.controlId} has no stored id: save it first`);
+  return f.id;
+}
 
 export class FindingsStore {
   private readonly stmt;
@@ -130,24 +140,28 @@ export class FindingsStore {
         'SELECT namespace, kind FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?',
       ),
       finding: db.prepare<[string, string, string], Row>('SELECT * FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
-      upsert: db.prepare(
+      upsert: db.prepare<Record<string, unknown>, { id: number }>(
         `INSERT INTO findings (cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch, reason,
                                first_seen, last_seen, opened_at, resolved_at, resource_version, risk_score, risk_factors)
          VALUES (@clusterId, @controlId, @subjectKey, @apiVersion, @kind, @namespace, @name, @status, @severity, @message, @evidence, @patch, @reason,
                  @firstSeen, @lastSeen, @openedAt, @resolvedAt, @resourceVersion, @riskScore, @riskFactors)
-         ON CONFLICT (cluster_id, control_id, subject_key) DO UPDATE SET
+         ON CONFLICT (cluster_id, subject_key, control_id) DO UPDATE SET
            api_version = excluded.api_version, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
            status = excluded.status, severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
            patch = excluded.patch, reason = excluded.reason, last_seen = excluded.last_seen, opened_at = excluded.opened_at,
            resolved_at = excluded.resolved_at, resource_version = excluded.resource_version,
-           risk_score = excluded.risk_score, risk_factors = excluded.risk_factors`,
+           risk_score = excluded.risk_score, risk_factors = excluded.risk_factors
+         RETURNING id`,
       ),
-      event: db.prepare('INSERT INTO finding_events (cluster_id, control_id, subject_key, event, at, resource_version, cause) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      event: db.prepare(
+        'INSERT INTO finding_events (finding_id, cluster_id, control_id, subject_key, event, at, resource_version, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
       events: db.prepare<[string, string, string], { event: FindingEvent['event']; at: number; resource_version: string | null; cause: string | null }>(
-        'SELECT event, at, resource_version, cause FROM finding_events WHERE cluster_id = ? AND control_id = ? AND subject_key = ? ORDER BY id',
+        `SELECT e.event, e.at, e.resource_version, e.cause FROM finding_events e
+         WHERE e.finding_id = (SELECT id FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?) ORDER BY e.id`,
       ),
       openForSubject: db.prepare<[string, string], Row>("SELECT * FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'"),
-      setRisk: db.prepare<[number, string, string, string, string]>('UPDATE findings SET risk_score = ?, risk_factors = ? WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
+      setRisk: db.prepare<[number, string, number]>('UPDATE findings SET risk_score = ?, risk_factors = ? WHERE id = ?'),
     };
   }
 
@@ -198,17 +212,19 @@ export class FindingsStore {
     return this.stmt.openForSubject.all(clusterId, subjectKey).map(toFinding);
   }
 
-  save(f: FindingRow): void {
-    this.stmt.upsert.run({ ...f, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null, riskScore: f.riskScore ?? -1, riskFactors: f.riskFactors ?? null });
+  /** Inserts or updates the finding; returns its row's id (what its events name). */
+  save(f: FindingRow): number {
+    const { id: _id, ...row } = f;
+    return this.stmt.upsert.get({ ...row, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null, riskScore: f.riskScore ?? -1, riskFactors: f.riskFactors ?? null })!.id;
   }
 
-  /** A finding's risk alone (its subject's context moved). */
-  setRisk(f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>, score: number, factorsJson: string): void {
-    this.stmt.setRisk.run(score, factorsJson, f.clusterId, f.controlId, f.subjectKey);
+  /** A stored finding's risk alone (its subject's context moved). */
+  setRisk(f: Pick<FindingRow, 'id' | 'controlId'>, score: number, factorsJson: string): void {
+    this.stmt.setRisk.run(score, factorsJson, storedId(f));
   }
 
-  addEvent(f: Pick<FindingRow, 'clusterId' | 'controlId' | 'subjectKey'>, e: FindingEvent): void {
-    this.stmt.event.run(f.clusterId, f.controlId, f.subjectKey, e.event, e.at, e.resourceVersion, e.cause === undefined ? null : JSON.stringify(e.cause));
+  addEvent(f: Pick<FindingRow, 'id' | 'clusterId' | 'controlId' | 'subjectKey'>, e: FindingEvent): void {
+    this.stmt.event.run(storedId(f), f.clusterId, f.controlId, f.subjectKey, e.event, e.at, e.resourceVersion, e.cause === undefined ? null : JSON.stringify(e.cause));
   }
 
   events(clusterId: string, controlId: string, subjectKey: string): FindingEvent[] {
@@ -257,23 +273,23 @@ export class FindingsStore {
   }
 
   /**
-   * Riskiest first: (risk_score, cluster, control, subject) descending, one range of
-   * findings_by_risk; the cursor is that row value.
+   * Riskiest first: (risk_score, cluster, id) descending, one range of findings_by_risk
+   * (ties: the newest finding first); the cursor is that row value.
    */
   private riskPage(q: FindingQuery, where: string[], args: (string | number)[]): { items: FindingRow[]; nextCursor?: string } {
     if (q.cursor) {
-      const [score, ...rest] = decodeCursor(q.cursor, 4);
-      if (!/^(-1|\d{1,3})$/.test(score!)) throw new InvalidCursorError(q.cursor);
-      where.push('(risk_score, cluster_id, control_id, subject_key) < (?, ?, ?, ?)');
-      args.push(Number(score), ...rest);
+      const [score, cluster, id] = decodeCursor(q.cursor, 3);
+      if (!/^(-1|\d{1,3})$/.test(score!) || !/^\d{1,15}$/.test(id!)) throw new InvalidCursorError(q.cursor);
+      where.push('(risk_score, cluster_id, id) < (?, ?, ?)');
+      args.push(Number(score), cluster!, Number(id));
     }
     const sql = `SELECT * FROM findings ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-                 ORDER BY risk_score DESC, cluster_id DESC, control_id DESC, subject_key DESC LIMIT ?`;
+                 ORDER BY risk_score DESC, cluster_id DESC, id DESC LIMIT ?`;
     const rows = this.db.prepare<(string | number)[], Row>(sql).all(...args, q.limit + 1);
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     const out: { items: FindingRow[]; nextCursor?: string } = { items: page.map(toFinding) };
-    if (rows.length > q.limit && last) out.nextCursor = encodeCursor([String(last.risk_score), last.cluster_id, last.control_id, last.subject_key]);
+    if (rows.length > q.limit && last) out.nextCursor = encodeCursor([String(last.risk_score), last.cluster_id, String(last.id)]);
     return out;
   }
 

@@ -55,9 +55,9 @@ export class RiskStore {
         'SELECT uid FROM resources INDEXED BY resources_by_kind WHERE cluster_id = ? AND kind = ? AND namespace = ? AND name = ?',
       ),
       ofSubject: db.prepare<[string, string], Row>(`SELECT ${COLUMNS} FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'`),
-      // Keyset pages over a cluster's unresolved findings, a subject's together (findings_by_subject).
+      // Keyset pages over a cluster's unresolved findings, a subject's together (findings_key).
       unresolved: db.prepare<[string, string, string, number], Row>(
-        `SELECT ${COLUMNS} FROM findings INDEXED BY findings_by_subject WHERE cluster_id = ? AND (subject_key, control_id) > (?, ?) AND status != 'resolved'
+        `SELECT ${COLUMNS} FROM findings INDEXED BY findings_key WHERE cluster_id = ? AND (subject_key, control_id) > (?, ?) AND status != 'resolved'
          ORDER BY subject_key, control_id LIMIT ?`,
       ),
       setRisk: db.prepare<[number, string, string, string, string]>(

@@ -235,4 +235,54 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE subject_outcomes_v8 RENAME TO subject_outcomes;
     `,
   },
+  {
+    version: 9,
+    description: 'findings and their history keyed so that a new finding appends',
+    // A subject's uid is random, so every key that holds it takes a new finding on a random
+    // page, and a commit writes each page it changed: a sync's findings rewrote four such
+    // b-trees per commit. Now one unique key serves both lookups (a finding; a subject's
+    // findings) instead of the key and findings_by_subject; the risk order breaks ties by
+    // the row's id; events name their finding's id (findings are never deleted, so an id
+    // is never reused). Only findings_key still takes random inserts.
+    sql: `
+      CREATE TABLE findings_v9 (
+        id                INTEGER PRIMARY KEY,
+        cluster_id        TEXT NOT NULL,
+        control_id        TEXT NOT NULL,
+        subject_key       TEXT NOT NULL,           -- the subject's uid
+        api_version       TEXT NOT NULL,
+        kind              TEXT NOT NULL,
+        namespace         TEXT NOT NULL DEFAULT '',
+        name              TEXT NOT NULL,
+        status            TEXT NOT NULL,           -- open | resolved | excepted
+        severity          TEXT NOT NULL,
+        message           TEXT NOT NULL,
+        evidence          TEXT NOT NULL,           -- JSON array of JSON paths
+        patch             TEXT,                    -- JSON suggested patch
+        reason            TEXT,                    -- why it is excepted
+        first_seen        INTEGER NOT NULL,
+        last_seen         INTEGER NOT NULL,
+        opened_at         INTEGER NOT NULL,
+        resolved_at       INTEGER,
+        resource_version  TEXT,
+        risk_score        INTEGER NOT NULL DEFAULT -1,  -- 0–100; -1: not scored yet
+        risk_factors      TEXT                          -- JSON [{id, description, weight}]
+      );
+      INSERT INTO findings_v9 (cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch,
+                               reason, first_seen, last_seen, opened_at, resolved_at, resource_version, risk_score, risk_factors)
+        SELECT cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch,
+               reason, first_seen, last_seen, opened_at, resolved_at, resource_version, risk_score, risk_factors FROM findings ORDER BY rowid;
+      DROP TABLE findings;
+      ALTER TABLE findings_v9 RENAME TO findings;
+      CREATE UNIQUE INDEX findings_key ON findings (cluster_id, subject_key, control_id);
+      CREATE INDEX findings_by_status ON findings (status, cluster_id, severity);
+      CREATE INDEX findings_by_control ON findings (control_id, status, cluster_id);
+      CREATE INDEX findings_by_risk ON findings (status, risk_score, cluster_id);  -- then by id
+      ALTER TABLE finding_events ADD COLUMN finding_id INTEGER NOT NULL DEFAULT 0;
+      UPDATE finding_events SET finding_id = coalesce((SELECT f.id FROM findings f WHERE f.cluster_id = finding_events.cluster_id
+        AND f.subject_key = finding_events.subject_key AND f.control_id = finding_events.control_id), 0);
+      DROP INDEX finding_events_by_finding;
+      CREATE INDEX finding_events_by_finding ON finding_events (finding_id);  -- then by id: the history in order
+    `,
+  },
 ];
