@@ -12,7 +12,6 @@ import type { ChangeFeed } from './feed/change-feed.js';
 import type { FindingRisk } from './finding-risk.js';
 import type { ListCache } from './list-cache.js';
 import { NO_CHANGES, type OutcomeRecorder, type Touched } from './outcome-recorder.js';
-import type { SubjectCodes } from './subject-codes.js';
 
 export interface ChangesEvaluated {
   /** Subjects evaluated (in full, but for their held checks). */
@@ -24,6 +23,13 @@ export interface ChangesEvaluated {
   touched: Touched;
 }
 
+/** State held in memory and written with a unit of work: `undo` takes it back to a `mark`. */
+export interface UnitMemory {
+  mark(): number;
+  undo(mark: number): void;
+  settle(): void;
+}
+
 export class Evaluator {
   private inUnit = false;
 
@@ -33,7 +39,8 @@ export class Evaluator {
     private readonly engines: EngineRegistry,
     private readonly recorder: OutcomeRecorder,
     private readonly feed: ChangeFeed,
-    private readonly codes: SubjectCodes,
+    /** What is kept in memory beside the database (codes, tallies): undone with a unit that rolls back. */
+    private readonly memory: readonly UnitMemory[],
     private readonly lists: ListCache,
     private readonly risk?: FindingRisk,
   ) {}
@@ -45,19 +52,19 @@ export class Evaluator {
    */
   unit<T>(fn: () => T): T {
     if (this.inUnit) return fn();
-    const mark = this.codes.mark();
+    const marks = this.memory.map((m) => m.mark());
     this.inUnit = true;
     try {
       const out = this.feed.unitOfWork(this.db, fn);
       this.risk?.settle(true);
       return out;
     } catch (err) {
-      this.codes.undo(mark);
+      this.memory.forEach((m, i) => m.undo(marks[i]!));
       this.risk?.settle(false);
       throw err;
     } finally {
       this.inUnit = false;
-      this.codes.settle();
+      for (const m of this.memory) m.settle();
     }
   }
 

@@ -295,6 +295,38 @@ describe('FindingsService', () => {
       cursor = page.nextCursor;
     } while (cursor);
     expect(seen.sort()).toEqual(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6']);
-    expect(service.store.countByStatus('c1')).toEqual({ open: 7, resolved: 0, excepted: 0 });
+    expect(service.countByStatus('c1')).toEqual({ open: 7, resolved: 0, excepted: 0 });
+  });
+
+  it('counts open and excepted findings in memory exactly as the rows say, through opens, exceptions, resolves and deletes', async () => {
+    const inRows = () => ({
+      open: db
+        .prepare("SELECT cluster_id AS clusterId, namespace, severity, control_id AS controlId, count(*) AS n FROM findings WHERE status = 'open' GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4")
+        .all(),
+      byStatus: Object.fromEntries(['open', 'resolved', 'excepted'].map((st) => [st, db.prepare('SELECT count(*) FROM findings WHERE cluster_id = ? AND status = ?').pluck().get('c1', st)])),
+    });
+    const inMemory = () => ({
+      open: service.tallies.openFindings().sort((a, b) => `${a.namespace}\0${a.controlId}`.localeCompare(`${b.namespace}\0${b.controlId}`)),
+      byStatus: service.countByStatus('c1'),
+    });
+    const ops: IngestOp[] = [];
+    for (let i = 0; i < 12; i++) ops.push(upsert(deployment(`w${i}`, ['a', 'b', 'c'][i % 3]!, `d${i}`, '1', i % 4 !== 0)));
+    await send(...ops);
+    expect(inMemory()).toEqual(inRows());
+    expect(inMemory().byStatus).toEqual({ open: 9, resolved: 0, excepted: 0 });
+
+    await send(upsert(deployment('w1', 'b', 'd1', '2', false)), { type: 'delete', uid: 'd2', kind: 'Deployment' }, upsert(deployment('w4', 'b', 'd4', '2', true)));
+    const exception = service.exceptions.add({ controlId: PRIVILEGED, namespace: 'a', reason: 'accepted for the test' }, 'test');
+    service.reevaluateFor(exception, now);
+    await service.idle();
+    expect(inMemory()).toEqual(inRows());
+    expect(inMemory().byStatus).toMatchObject({ open: 5, resolved: 2 });
+
+    // A restart counts from the stored codes.
+    service.stop();
+    db.close();
+    open();
+    await service.idle();
+    expect(inMemory()).toEqual(inRows());
   });
 });

@@ -21,7 +21,7 @@ import { ChangeFeed } from './feed/change-feed.js';
 import { HistoryWriter } from './feed/history-writer.js';
 import type { FindingRisk } from './finding-risk.js';
 import { FindingStateMachine, type ClusterNamer, type FindingStats } from './finding-state.js';
-import type { FindingsStore } from './findings-store.js';
+import type { FindingsStore, FindingStatus } from './findings-store.js';
 import { ListCache } from './list-cache.js';
 import { OutcomeRecorder } from './outcome-recorder.js';
 import { PostureTallies } from './posture.js';
@@ -69,11 +69,12 @@ export class FindingsService {
       this.tallies.apply(s.clusterId, s.namespace, s.codes, 1);
       codes.load(s.clusterId, s.subjectKey, s.namespace, s.codes);
     }
+    this.tallies.settle();
     this.feed = new ChangeFeed(log, new HistoryWriter(store));
     const states = new FindingStateMachine(store, this.feed, controls, opts.clusterName ?? ((id) => id), this.stats);
     this.engines = new EngineRegistry(resources, this.lists, controls, config, exceptions, opts.risk);
     const recorder = new OutcomeRecorder(store, this.tallies, states, codes, opts.risk);
-    this.evaluator = new Evaluator(db, resources, this.engines, recorder, this.feed, codes, this.lists, opts.risk);
+    this.evaluator = new Evaluator(db, resources, this.engines, recorder, this.feed, [codes, this.tallies], this.lists, opts.risk);
     this.scheduler = new EvaluationScheduler(db, this.evaluator, log, opts.onFailure);
     this.reconciler = new Reconciler(db, this.evaluator, controls, log, opts.onFailure);
     this.scope = new ScopeReevaluation(db, resources, this.evaluator, this.scheduler, log, opts.onFailure);
@@ -111,6 +112,11 @@ export class FindingsService {
    */
   reevaluateFor(exception: ExceptionRow, now = Date.now()): void {
     this.scope.enqueue(exception, now);
+  }
+
+  /** A cluster's findings by status: open and excepted from the tallies, resolved from the store. */
+  countByStatus(clusterId: string): Record<FindingStatus, number> {
+    return { ...this.tallies.unresolvedFindings(clusterId), resolved: this.store.countResolved(clusterId) };
   }
 
   engineStats(clusterId: string): { subjects: number; readKeys: number; lookupKeys: number } | undefined {

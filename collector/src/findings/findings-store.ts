@@ -161,6 +161,7 @@ export class FindingsStore {
          WHERE e.finding_id = (SELECT id FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?) ORDER BY e.id`,
       ),
       openForSubject: db.prepare<[string, string], Row>("SELECT * FROM findings WHERE cluster_id = ? AND subject_key = ? AND status != 'resolved'"),
+      resolved: db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM findings WHERE status = 'resolved' AND cluster_id = ?"),
       setRisk: db.prepare<[number, string, number]>('UPDATE findings SET risk_score = ?, risk_factors = ? WHERE id = ?'),
     };
   }
@@ -293,25 +294,9 @@ export class FindingsStore {
     return out;
   }
 
-  countByStatus(clusterId?: string): Record<FindingStatus, number> {
-    const rows = this.db
-      .prepare<string[], { status: FindingStatus; n: number }>(
-        `SELECT status, count(*) AS n FROM findings ${clusterId ? 'WHERE cluster_id = ?' : ''} GROUP BY status`,
-      )
-      .all(...(clusterId ? [clusterId] : []));
-    const out: Record<FindingStatus, number> = { open: 0, resolved: 0, excepted: 0 };
-    for (const r of rows) out[r.status] = r.n;
-    return out;
-  }
-
-  /** Open findings counted per cluster, namespace, severity and control (bounded: no per-resource key). */
-  openCounts(): { clusterId: string; namespace: string; severity: Severity; controlId: string; n: number }[] {
-    return this.db
-      .prepare<[], { cluster_id: string; namespace: string; severity: Severity; control_id: string; n: number }>(
-        "SELECT cluster_id, namespace, severity, control_id, count(*) AS n FROM findings WHERE status = 'open' GROUP BY cluster_id, namespace, severity, control_id",
-      )
-      .all()
-      .map((r) => ({ clusterId: r.cluster_id, namespace: r.namespace, severity: r.severity, controlId: r.control_id, n: r.n }));
+  /** A cluster's resolved findings (one range of findings_by_status); open and excepted ones are counted in memory (PostureTallies). */
+  countResolved(clusterId: string): number {
+    return this.stmt.resolved.get(clusterId)!.n;
   }
 
   savePosture(clusterId: string, at: number, scope: string, score: number, passed: number, failed: number): void {

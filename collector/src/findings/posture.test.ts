@@ -116,4 +116,43 @@ describe('PostureTallies', () => {
     t.apply('c1', 'app', { unknown: 'pass', med: 'fail:medium' }, 1);
     expect(t.view('c1', 'cluster').score).toBe(20); // 1 / (1 + 4)
   });
+
+  it('counts open findings by namespace, severity and control, and excepted ones, from the codes', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'fail:high', med: 'exempt', low: 'pass' }, 1);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'pass' }, 1);
+    t.apply('c1', '', { crit: 'fail:high', med: 'no-data' }, 1);
+    t.applyChange('c1', 'app', { crit: 'fail:critical', high: 'pass' }, { crit: 'exempt', high: 'pass' });
+    expect(t.openFindings().sort((a, b) => a.controlId.localeCompare(b.controlId) || a.namespace.localeCompare(b.namespace))).toEqual([
+      { clusterId: 'c1', namespace: '', severity: 'high', controlId: 'crit', n: 1 },
+      { clusterId: 'c1', namespace: 'app', severity: 'critical', controlId: 'crit', n: 1 },
+      { clusterId: 'c1', namespace: 'app', severity: 'high', controlId: 'high', n: 1 },
+    ]);
+    expect(t.unresolvedFindings('c1')).toEqual({ open: 3, excepted: 2 });
+    t.apply('c1', '', { crit: 'fail:high', med: 'no-data' }, -1);
+    expect(t.unresolvedFindings('c1')).toEqual({ open: 2, excepted: 2 });
+    expect(t.unresolvedFindings('other')).toEqual({ open: 0, excepted: 0 });
+  });
+
+  it('undo takes scores and counts back to the mark (a unit of work that rolled back), nested marks included', () => {
+    const t = new PostureTallies(CONTROLS);
+    t.apply('c1', 'app', { crit: 'fail:critical', high: 'pass', med: 'exempt' }, 1);
+    t.settle();
+    const snapshot = () => ({ scopes: t.scopes('c1').map((s) => [s, t.view('c1', s)]), open: t.openFindings(), unresolved: t.unresolvedFindings('c1') });
+    const before = snapshot();
+    const mark = t.mark();
+    t.applyChange('c1', 'app', { crit: 'fail:critical', high: 'pass', med: 'exempt' }, { crit: 'pass', high: 'fail:high', med: 'pass' });
+    t.apply('c1', 'web', { low: 'fail:low', crit: 'exempt' }, 1);
+    const inner = t.mark();
+    t.apply('c2', 'x', { crit: 'fail:critical' }, 1);
+    t.undo(inner);
+    expect(t.unresolvedFindings('c2')).toEqual({ open: 0, excepted: 0 });
+    expect(snapshot()).not.toEqual(before);
+    t.undo(mark);
+    expect(snapshot()).toEqual(before);
+    // What was applied before the mark stays; a settled journal has nothing to undo.
+    t.settle();
+    t.undo(0);
+    expect(snapshot()).toEqual(before);
+  });
 });

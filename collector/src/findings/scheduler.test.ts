@@ -49,6 +49,7 @@ function stack(controls: readonly Control[]) {
   pipeline.onChange((cluster, change) => service.onChange(cluster, change));
   let seq = 0;
   return {
+    db,
     service,
     logged,
     async send(...ops: IngestOp[]): Promise<void> {
@@ -109,5 +110,10 @@ describe('EvaluationScheduler', () => {
     expect(s.open('pod.privileged', 'd-2500')).toBe(false);
     expect(s.open('pod.privileged', 'd-3000')).toBe(true);
     expect(s.open('pod.privileged', 'd-5999')).toBe(true);
+    // What rolled back is not counted, nor counted twice when redone: scores and counts are the rows'.
+    const openRows = s.db.prepare("SELECT count(*) FROM findings WHERE status = 'open'").pluck().get();
+    expect(openRows).toBe(5500);
+    expect(s.service.countByStatus('c1').open).toBe(openRows);
+    expect(s.service.tallies.view('c1', 'cluster').failed).toBe(openRows);
   });
 });

@@ -1,7 +1,8 @@
-// The collector's figures, read from the stores and counters when scraped or exported, so
-// they cannot drift from the truth: findings (open, by status, transitions, backlog),
-// posture scores, agents (connected, status, heartbeat age, lag), ingest, the feed's
-// sinks and OTLP export. The same list feeds /metrics and the OTLP metric exporter.
+// The collector's figures, read when scraped or exported from the stores, the tallies kept
+// beside them in each unit of work (undone with it), and counters, so they cannot drift from
+// the truth: findings (open, by status, transitions, backlog), posture scores, agents
+// (connected, status, heartbeat age, lag), ingest, the feed's sinks and OTLP export. The
+// same list feeds /metrics and the OTLP metric exporter.
 import type { FindingsService } from '../findings/findings-service.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { AgentStore } from '../store/agents.js';
@@ -54,9 +55,10 @@ interface AgentGroup {
 
 export function collectorFigures(deps: FiguresDeps): Figures {
   const { findings, pipeline, agents } = deps;
-  // A grouped scan of the findings table: shared by a scrape and an export moments apart.
-  const openCounts = memo(() => findings.store.openCounts(), 1_000);
-  const byStatus = memo(() => agents.clusters().flatMap((c) => Object.entries(findings.store.countByStatus(c.id)).map(([status, n]) => ({ labels: { cluster: c.id, status }, value: n }))), 1_000);
+  // Open and excepted findings are counted in memory from the outcome codes (PostureTallies):
+  // grouping every finding row took ~250 ms of the collector's one thread per scrape at 100k.
+  const openCounts = () => findings.tallies.openFindings();
+  const byStatus = memo(() => agents.clusters().flatMap((c) => Object.entries(findings.countByStatus(c.id)).map(([status, n]) => ({ labels: { cluster: c.id, status }, value: n }))), 1_000);
   const agentGroups = memo(() => {
     const now = Date.now();
     const groups = new Map<string, AgentGroup>();

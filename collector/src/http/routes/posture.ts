@@ -50,7 +50,7 @@ export function postureRoutes(app: OpenAPIHono, deps: { findings: FindingsServic
       if (scope.startsWith('framework:')) frameworks[scope.slice(10)] = tallies.view(id, scope);
     }
     const history = store.postureHistory(id, 'cluster', c.req.valid('query').history).map((h) => ({ ...h, at: new Date(h.at).toISOString() }));
-    return c.json({ cluster: id, ...tallies.view(id, 'cluster'), findings: store.countByStatus(id), namespaces, frameworks, history }, 200);
+    return c.json({ cluster: id, ...tallies.view(id, 'cluster'), findings: deps.findings.countByStatus(id), namespaces, frameworks, history }, 200);
   });
 
   const report = createRoute({
