@@ -90,6 +90,7 @@ export class FindingStateMachine {
     const { now } = ctx;
     const risk = ctx.risk?.(o.severity);
     return {
+      ...(existing?.id !== undefined ? { id: existing.id } : {}),
       clusterId,
       controlId: o.controlId,
       subjectKey: r.subjectKey,

@@ -140,18 +140,17 @@ export class FindingsStore {
         'SELECT namespace, kind FROM subject_outcomes WHERE cluster_id = ? AND subject_key = ?',
       ),
       finding: db.prepare<[string, string, string], Row>('SELECT * FROM findings WHERE cluster_id = ? AND control_id = ? AND subject_key = ?'),
-      upsert: db.prepare<Record<string, unknown>, { id: number }>(
+      // Positional, and an INSERT or an UPDATE by id rather than an upsert: a third less per
+      // finding written (11 vs 18 µs), which a sync's 159k findings pay.
+      insert: db.prepare(
         `INSERT INTO findings (cluster_id, control_id, subject_key, api_version, kind, namespace, name, status, severity, message, evidence, patch, reason,
                                first_seen, last_seen, opened_at, resolved_at, resource_version, risk_score, risk_factors)
-         VALUES (@clusterId, @controlId, @subjectKey, @apiVersion, @kind, @namespace, @name, @status, @severity, @message, @evidence, @patch, @reason,
-                 @firstSeen, @lastSeen, @openedAt, @resolvedAt, @resourceVersion, @riskScore, @riskFactors)
-         ON CONFLICT (cluster_id, subject_key, control_id) DO UPDATE SET
-           api_version = excluded.api_version, kind = excluded.kind, namespace = excluded.namespace, name = excluded.name,
-           status = excluded.status, severity = excluded.severity, message = excluded.message, evidence = excluded.evidence,
-           patch = excluded.patch, reason = excluded.reason, last_seen = excluded.last_seen, opened_at = excluded.opened_at,
-           resolved_at = excluded.resolved_at, resource_version = excluded.resource_version,
-           risk_score = excluded.risk_score, risk_factors = excluded.risk_factors
-         RETURNING id`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      update: db.prepare(
+        `UPDATE findings SET api_version = ?, kind = ?, namespace = ?, name = ?, status = ?, severity = ?, message = ?, evidence = ?, patch = ?, reason = ?,
+                             last_seen = ?, opened_at = ?, resolved_at = ?, resource_version = ?, risk_score = ?, risk_factors = ?
+         WHERE id = ?`,
       ),
       event: db.prepare(
         'INSERT INTO finding_events (finding_id, cluster_id, control_id, subject_key, event, at, resource_version, cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -213,10 +212,20 @@ export class FindingsStore {
     return this.stmt.openForSubject.all(clusterId, subjectKey).map(toFinding);
   }
 
-  /** Inserts or updates the finding; returns its row's id (what its events name). */
+  /** Inserts a finding (no id yet) or updates it (by its id); returns its row's id, which its events name. */
   save(f: FindingRow): number {
-    const { id: _id, ...row } = f;
-    return this.stmt.upsert.get({ ...row, evidence: JSON.stringify(f.evidence), patch: f.patch ? JSON.stringify(f.patch) : null, riskScore: f.riskScore ?? -1, riskFactors: f.riskFactors ?? null })!.id;
+    const evidence = JSON.stringify(f.evidence);
+    const patch = f.patch ? JSON.stringify(f.patch) : null;
+    const risk = f.riskScore ?? -1;
+    const factors = f.riskFactors ?? null;
+    if (f.id === undefined) {
+      const { lastInsertRowid } = this.stmt.insert.run(f.clusterId, f.controlId, f.subjectKey, f.apiVersion, f.kind, f.namespace, f.name, f.status, f.severity,
+        f.message, evidence, patch, f.reason, f.firstSeen, f.lastSeen, f.openedAt, f.resolvedAt, f.resourceVersion, risk, factors);
+      return Number(lastInsertRowid);
+    }
+    this.stmt.update.run(f.apiVersion, f.kind, f.namespace, f.name, f.status, f.severity, f.message, evidence, patch, f.reason,
+      f.lastSeen, f.openedAt, f.resolvedAt, f.resourceVersion, risk, factors, f.id);
+    return f.id;
   }
 
   /** A stored finding's risk alone (its subject's context moved). */
