@@ -99,26 +99,46 @@ describe('IngestPipeline', () => {
     expect(pipeline.depth).toBe(0);
   });
 
-  it('lingers by how fast messages arrive: a lone change at once, a stream briefly, a sync longest', async () => {
-    pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 1000, lingerMs: 20, bulkLingerMs: 400, log });
+  it('lingers while a stream flows, longest in a sync, and commits a change that comes alone at once', async () => {
+    pipeline = new IngestPipeline(db, resources, agents, { maxBatch: 10_000, lingerMs: 20, bulkLingerMs: 400, log });
     const s = connect('c1', 'a1');
     let seq = 0;
-    /** Enqueues `count` messages; resolves with the ms until the last is acknowledged. */
-    const send = async (count: number) => {
-      const t0 = performance.now();
+    const enqueue = (count: number) => {
       for (let i = 0; i < count; i++) pipeline.enqueue(s, ++seq, { type: 'upsert', resource: pod(`p${seq}`, `u${seq}`) });
-      const last = seq;
-      while (!s.acks.includes(last)) await new Promise((r) => setTimeout(r, 2));
+    };
+    const acked = async (last: number) => {
+      while (!s.acks.includes(last)) await new Promise((r) => setTimeout(r, 1));
+    };
+    /** Messages every 2 ms for `ms`; resolves with the batches committed meanwhile. */
+    const stream = async (ms: number) => {
+      const batches = pipeline.stats.batches;
+      for (const end = performance.now() + ms; performance.now() < end; ) {
+        enqueue(1);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await acked(seq);
+      return pipeline.stats.batches - batches;
+    };
+    /** One message after a pause; resolves with the ms until it is acknowledged. */
+    const alone = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      const t0 = performance.now();
+      enqueue(1);
+      await acked(seq);
       return performance.now() - t0;
     };
-    await send(100); // the first batch commits at once, whatever its size
-    const afterSync = await send(1);
-    const afterLone = await send(20);
-    const afterStream = await send(1);
-    expect(afterSync).toBeGreaterThanOrEqual(390); // the last batch was sync-sized (≥ 64)
-    expect(afterLone).toBeLessThan(300); // a lone message before: no linger at all
-    expect(afterStream).toBeGreaterThanOrEqual(15);
-    expect(afterStream).toBeLessThan(300); // a stream (≥ 16), not a sync
+
+    enqueue(100); // the first batch commits at once, whatever its size
+    await acked(seq);
+    // A sync-sized batch (≥ 64) before: a flowing stream lingers up to 400 ms a batch.
+    expect(await stream(300)).toBeLessThanOrEqual(2);
+    // A pause ends the linger: the change that comes alone is not held back by the sync's.
+    expect(await alone()).toBeLessThan(200);
+    enqueue(20);
+    await acked(seq);
+    // A stream-sized batch (≥ 16) before: 20 ms batches, so a 300 ms stream takes several.
+    expect(await stream(300)).toBeGreaterThanOrEqual(4);
+    expect(await alone()).toBeLessThan(200);
     expect(s.acks.at(-1)).toBe(seq);
   });
 

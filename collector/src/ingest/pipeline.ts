@@ -73,12 +73,21 @@ const DEFAULT_LINGER_MS = 25;
  */
 const BULK_BATCH = 64;
 const DEFAULT_BULK_LINGER_MS = 200;
+/**
+ * A linger ends early once the stream goes quiet: nothing arrived for this long, over at
+ * least two turns of the event loop (so a loop busy elsewhere does not pass for a quiet
+ * stream). The first change after a sync then waits ~10 ms, not the sync's linger.
+ */
+const QUIET_MS = 10;
 
 export class IngestPipeline {
   private queue: Item[] = [];
   private scheduled = false;
   private firstQueuedAt = 0;
   private lastBatchSize = 0;
+  private lastQueuedAt = 0;
+  /** Linger turns since the last message arrived. */
+  private quietTurns = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly listeners: ChangeListener[] = [];
   private readonly batchListeners: ((now: number) => void)[] = [];
@@ -141,7 +150,9 @@ export class IngestPipeline {
   }
 
   enqueue(session: IngestSession, seq: number, op: IngestOp): void {
-    if (this.queue.push({ session, seq, op }) === 1) this.firstQueuedAt = performance.now();
+    this.lastQueuedAt = performance.now();
+    this.quietTurns = 0;
+    if (this.queue.push({ session, seq, op }) === 1) this.firstQueuedAt = this.lastQueuedAt;
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
@@ -158,13 +169,17 @@ export class IngestPipeline {
     this.scheduled = false;
     const linger =
       this.lastBatchSize >= BULK_BATCH ? (this.opts.bulkLingerMs ?? DEFAULT_BULK_LINGER_MS) : (this.opts.lingerMs ?? DEFAULT_LINGER_MS);
+    const now = performance.now();
+    const quiet = this.quietTurns >= 2 && now - this.lastQueuedAt >= QUIET_MS;
     if (
       this.queue.length > 0 &&
       this.queue.length < this.opts.maxBatch &&
       this.lastBatchSize >= STREAMING_BATCH &&
-      performance.now() - this.firstQueuedAt < linger
+      !quiet &&
+      now - this.firstQueuedAt < linger
     ) {
       // A timer, not setImmediate: the loop must block in I/O polling to read more.
+      this.quietTurns += 1;
       this.scheduled = true;
       setTimeout(() => this.flush(), 1);
       return;
