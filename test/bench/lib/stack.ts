@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { TestApiServer } from '@stance/dev-cluster';
 import { runStance, startCollector, type CollectorProcess, type RunOptions, type StanceProcess } from '../../src/harness/index.js';
 import { backlogDrained, findingsCaughtUp } from './backlog.js';
-import { cpuMs } from './cpu.js';
+import { cpuMs, mainThreadCpuMs } from './cpu.js';
 import { MemorySampler, type MemoryReading } from './memory.js';
 import { metricValue, readMetrics } from './metrics.js';
 
@@ -58,7 +58,11 @@ export interface SyncTimings {
   /** The collector once every finding is evaluated (VmHWM: its peak so far). */
   collectorAfterFindings?: MemoryReading;
   /** CPU time each process used from its start until every finding was evaluated. */
-  cpu?: { collectorMs?: number; agentMs?: number };
+  /**
+   * collectorMainMs: the collector's JavaScript thread alone; apiServerMs: this process, which
+   * serves the test API server (and the benchmark's polls), for what else ran on the machine.
+   */
+  cpu?: { collectorMs?: number; collectorMainMs?: number; agentMs?: number; apiServerMs?: number };
   /** Agent spawn → the collector has caught up with everything (findings and risk backlogs at 0). */
   settledMs?: number;
 }
@@ -143,6 +147,7 @@ export class BenchStack {
 
     const t0 = performance.now();
     const spawnedAt = Date.now();
+    const benchCpu0 = process.cpuUsage();
     const agent = runStance(
       'agent',
       ['agent', '--mode', 'cluster', '--collector', collector.grpcAddress, '--kubeconfig', kubeconfig, '--cluster-name', 'bench', ...(opts.agentArgs ?? [])],
@@ -184,7 +189,13 @@ export class BenchStack {
     const c = collectorMemory.sample();
     const drained = await findingsCaughtUp(collector, spawnedAt + syncMs, opts.syncTimeoutMs ?? 300_000);
     const collectorAfterFindings = collectorMemory.sample();
-    const cpu = { collectorMs: cpuMs(collectorMemory.pid), agentMs: cpuMs(agentMemory.pid) };
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const cpu = {
+      collectorMs: cpuMs(collectorMemory.pid),
+      collectorMainMs: mainThreadCpuMs(collectorMemory.pid),
+      agentMs: cpuMs(agentMemory.pid),
+      apiServerMs: Math.round((benchCpu.user + benchCpu.system) / 1000),
+    };
     // Sections time changes on a collector that has nothing else left to do.
     const settled = await backlogDrained(collector.httpUrl, opts.syncTimeoutMs ?? 300_000, 1000);
     // From the agent's own log time: the poll above may sleep through the moment.

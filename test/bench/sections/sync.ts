@@ -25,6 +25,8 @@ export const sync: BenchSection = {
             ]
           : []),
         ...(t.cpu?.collectorMs !== undefined ? [{ metric: '  collector / agent CPU until then', value: `${s(t.cpu.collectorMs)} / ${s(t.cpu.agentMs ?? NaN)}` }] : []),
+        ...(t.cpu?.collectorMainMs !== undefined ? [{ metric: "  of which the collector's JavaScript thread", value: s(t.cpu.collectorMainMs) }] : []),
+        ...(t.cpu?.apiServerMs !== undefined ? [{ metric: '  test API server (and these polls) CPU meanwhile', value: s(t.cpu.apiServerMs) }] : []),
         { metric: '  of which agent process start-up', value: s(t.agentStartupMs) },
         { metric: '  agent start → first object stored', value: s(t.firstObjectMs) },
         { metric: 'throughput (incl. start-up)', value: `${num(t.objectsPerSecond)} obj/s` },
