@@ -46,7 +46,11 @@ export class FindingStateMachine {
     const existing = this.store.finding(clusterId, o.controlId, r.subjectKey);
     const row = this.row(clusterId, r, o, existing, ctx);
     if (existing?.status === 'open') {
-      const same = existing.message === row.message && existing.severity === row.severity && JSON.stringify(existing.evidence) === JSON.stringify(row.evidence);
+      const same =
+        existing.message === row.message &&
+        existing.severity === row.severity &&
+        existing.namespace === row.namespace &&
+        JSON.stringify(existing.evidence) === JSON.stringify(row.evidence);
       if (same) {
         this.keepRisk(existing, ctx.risk?.(row.severity));
         return;

@@ -322,6 +322,11 @@ describe('FindingsService', () => {
     expect(inMemory()).toEqual(inRows());
     expect(inMemory().byStatus).toMatchObject({ open: 5, resolved: 2 });
 
+    // A uid sent again under another namespace (Kubernetes never does; an agent may): its counts move whole.
+    await send(upsert(deployment('w5', 'z', 'd5', '2', true)), upsert(deployment('w7', 'a', 'd7', '2', true)));
+    expect(inMemory()).toEqual(inRows());
+    expect(inMemory().open.filter((c) => c.namespace === 'z')).toEqual([{ clusterId: 'c1', namespace: 'z', severity: 'critical', controlId: PRIVILEGED, n: 1 }]);
+
     // A restart counts from the stored codes.
     service.stop();
     db.close();

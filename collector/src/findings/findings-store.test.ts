@@ -101,6 +101,8 @@ describe('FindingsStore keys', () => {
       expect(store.events('c1', 'pod.privileged', 'u2').map((e) => e.event)).toEqual(['opened']);
       expect(store.finding('c1', 'pod.privileged', 'u1')).toMatchObject({ id: a.id, status: 'resolved', riskScore: 42 });
       expect(store.finding('c1', 'pod.privileged', 'u2')!.riskScore).toBe(-1);
+      // An update of an id that names no row fails loudly instead of writing nothing.
+      expect(() => store.save({ ...finding('pod.privileged', 'u7'), id: 9999 })).toThrow(/no stored row has id 9999/);
       // An event of a finding never saved is a programming error, not a row under id 0.
       expect(() => store.addEvent(finding('pod.x', 'u9'), { event: 'opened', at: 1, resourceVersion: null, cause: null })).toThrow(/no stored id/);
     });

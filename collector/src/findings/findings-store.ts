@@ -223,8 +223,10 @@ export class FindingsStore {
         f.message, evidence, patch, f.reason, f.firstSeen, f.lastSeen, f.openedAt, f.resolvedAt, f.resourceVersion, risk, factors);
       return Number(lastInsertRowid);
     }
-    this.stmt.update.run(f.apiVersion, f.kind, f.namespace, f.name, f.status, f.severity, f.message, evidence, patch, f.reason,
+    const { changes } = this.stmt.update.run(f.apiVersion, f.kind, f.namespace, f.name, f.status, f.severity, f.message, evidence, patch, f.reason,
       f.lastSeen, f.openedAt, f.resolvedAt, f.resourceVersion, risk, factors, f.id);
+    // An id that names no row (one kept from a unit of work that rolled back) is a bug: say so, rather than write nothing.
+    if (changes !== 1) throw new Error(`finding ${f.controlId} ${f.subjectKey}: no stored row has id ${f.id}`);
     return f.id;
   }
 

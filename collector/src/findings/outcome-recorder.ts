@@ -81,13 +81,19 @@ export class OutcomeRecorder {
       if (f && f.status !== 'resolved') this.states.resolve(f, ctx);
     }
 
+    // Kubernetes never moves a uid to another namespace, but an agent may send it so: the
+    // subject's codes then leave the old namespace's tallies whole.
+    const was = before?.namespace ?? namespace;
     if (r.outcomes.length === 0 && !rerun) {
-      if (prev) this.tallies.apply(clusterId, namespace, prev, -1);
+      if (prev) this.tallies.apply(clusterId, was, prev, -1);
       this.stored.delete(clusterId, r.subjectKey);
       return;
     }
-    this.tallies.applyChange(clusterId, namespace, prev, codes);
-    if (!prev || JSON.stringify(prev) !== JSON.stringify(codes)) this.stored.put(clusterId, r.subjectKey, r.kind, namespace, codes);
+    if (prev && was !== namespace) {
+      this.tallies.apply(clusterId, was, prev, -1);
+      this.tallies.apply(clusterId, namespace, codes, 1);
+    } else this.tallies.applyChange(clusterId, namespace, prev, codes);
+    if (!prev || was !== namespace || JSON.stringify(prev) !== JSON.stringify(codes)) this.stored.put(clusterId, r.subjectKey, r.kind, namespace, codes);
   }
 
   /** The subject's own change, else the related changes that reached it, else reconciliation. */

@@ -130,8 +130,10 @@ describe('IngestPipeline', () => {
 
     enqueue(100); // the first batch commits at once, whatever its size
     await acked(seq);
-    // A sync-sized batch (≥ 64) before: a flowing stream lingers up to 400 ms a batch.
-    expect(await stream(300)).toBeLessThanOrEqual(2);
+    // A sync-sized batch (≥ 64) before: a flowing stream lingers up to 400 ms a batch (one
+    // or two here; 20 ms lingers would make ~15). A loaded machine may pause the producer
+    // for over 10 ms, which ends a linger early: hence some slack.
+    expect(await stream(300)).toBeLessThanOrEqual(5);
     // A pause ends the linger: the change that comes alone is not held back by the sync's.
     expect(await alone()).toBeLessThan(200);
     enqueue(20);
