@@ -94,7 +94,7 @@ export class FindingStateMachine {
     const { now } = ctx;
     const risk = ctx.risk?.(o.severity);
     return {
-      ...(existing?.id !== undefined ? { id: existing.id } : {}),
+      ...(existing ? { id: existing.id } : {}),
       clusterId,
       controlId: o.controlId,
       subjectKey: r.subjectKey,

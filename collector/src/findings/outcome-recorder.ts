@@ -93,7 +93,7 @@ export class OutcomeRecorder {
       this.tallies.apply(clusterId, was, prev, -1);
       this.tallies.apply(clusterId, namespace, codes, 1);
     } else this.tallies.applyChange(clusterId, namespace, prev, codes);
-    if (!prev || was !== namespace || JSON.stringify(prev) !== JSON.stringify(codes)) this.stored.put(clusterId, r.subjectKey, r.kind, namespace, codes);
+    this.stored.put(clusterId, r.subjectKey, r.kind, namespace, codes);
   }
 
   /** The subject's own change, else the related changes that reached it, else reconciliation. */

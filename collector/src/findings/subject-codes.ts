@@ -36,9 +36,12 @@ export class SubjectCodes {
     return this.byCluster.get(clusterId)?.get(subjectKey);
   }
 
+  /** Stores a subject's codes; the same codes in the same namespace (most re-evaluations) write nothing. */
   put(clusterId: string, subjectKey: string, kind: string, namespace: string, codes: OutcomeCodes): void {
     const json = JSON.stringify(codes);
     const set = this.intern(json, codes);
+    const stored = this.get(clusterId, subjectKey);
+    if (stored?.codes === set.codes && stored.namespace === namespace) return; // stored codes are interned sets
     if (set.id === undefined) {
       set.id = this.store.outcomeSet(json);
       this.journal.push({ set });
